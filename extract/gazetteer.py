@@ -1,0 +1,120 @@
+"""The gazetteer and the other rule files under `extract/data/`, loaded into plain values.
+
+Historians edit the data files, never this module: `gazetteer.jsonl` (one known entity a
+line: id, label, type, Wikidata id, aliases, pseudonyms, demonyms), `layout_words.txt`,
+`honorifics.txt`, `acronyms.txt`, `force_nouns.txt` and `context_patterns.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from archivekg.extract.model import ENTITY_KINDS
+
+
+class GazetteerError(ValueError):
+    """A data file is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    id: str
+    label: str
+    kind: str
+    wikidata: str | None
+    aliases: tuple[str, ...]
+    pseudonyms: tuple[str, ...]
+    demonyms: tuple[str, ...]
+
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases, *self.pseudonyms)
+
+
+@dataclass(frozen=True)
+class ContextPattern:
+    id: str
+    kind: str
+    regex: re.Pattern
+
+
+@dataclass(frozen=True)
+class RuleData:
+    entries: tuple[GazetteerEntry, ...]
+    layout_words: frozenset[str]  # lower-cased
+    honorifics: tuple[str, ...]
+    acronyms: frozenset[str]
+    force_nouns: frozenset[str]
+    context_patterns: tuple[ContextPattern, ...]
+
+    @cached_property
+    def by_id(self) -> dict[str, GazetteerEntry]:
+        return {e.id: e for e in self.entries}
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("archivekg.extract") / "data"))
+
+
+def _lines(path: Path) -> list[str]:
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as err:
+            raise GazetteerError(f"{path}:{number}: not valid JSON ({err.msg})") from None
+    return rows
+
+
+def parse_entry(row: dict, where: str) -> GazetteerEntry:
+    try:
+        kind = row["type"]
+        if kind not in ENTITY_KINDS:
+            raise GazetteerError(f"{where}: type {kind!r} is not one of {', '.join(ENTITY_KINDS)}")
+        wikidata = row.get("wikidata")
+        if wikidata is not None and not re.fullmatch(r"Q[0-9]+", wikidata):
+            raise GazetteerError(f"{where}: wikidata {wikidata!r} is not a Q-identifier")
+        return GazetteerEntry(
+            id=row["id"],
+            label=row["label"],
+            kind=kind,
+            wikidata=wikidata,
+            aliases=tuple(row.get("aliases", ())),
+            pseudonyms=tuple(row.get("pseudonyms", ())),
+            demonyms=tuple(row.get("demonyms", ())),
+        )
+    except KeyError as err:
+        raise GazetteerError(f"{where}: missing field {err}") from None
+
+
+def load_rules(directory: Path | None = None) -> RuleData:
+    directory = directory or data_dir()
+    gazetteer = directory / "gazetteer.jsonl"
+    entries = tuple(parse_entry(row, f"{gazetteer} entry {row.get('id', '?')}") for row in _jsonl(gazetteer))
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if entry.wikidata and entry.wikidata in seen:
+            raise GazetteerError(f"{gazetteer}: {entry.id} and {seen[entry.wikidata]} share {entry.wikidata}")
+        if entry.wikidata:
+            seen[entry.wikidata] = entry.id
+    patterns = tuple(
+        ContextPattern(row["id"], row["kind"], re.compile(row["regex"])) for row in _jsonl(directory / "context_patterns.jsonl")
+    )
+    return RuleData(
+        entries=entries,
+        layout_words=frozenset(w.lower() for w in _lines(directory / "layout_words.txt")),
+        honorifics=tuple(sorted(_lines(directory / "honorifics.txt"), key=len, reverse=True)),
+        acronyms=frozenset(_lines(directory / "acronyms.txt")),
+        force_nouns=frozenset(w.lower() for w in _lines(directory / "force_nouns.txt")),
+        context_patterns=patterns,
+    )

@@ -1,0 +1,69 @@
+"""The mentions stage: a spaCy Doc -> the named things it mentions, with exact spans.
+
+Model labels map to the contract's kinds; nationality adjectives ("American troops") count as
+mentions of their country only when the next word is a force or state noun; editorial
+glosses in brackets right after a name ("FILIPPOV [STALIN]") are kept as evidence for the
+resolve stage; header patterns (`context_patterns.jsonl`) add names the model misses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.model import Mention, SourceText, TextSpan
+from archivekg.extract.nlp import DEMONYM_LABEL
+
+# spaCy's and our ruler's labels -> the contract's kinds; other labels are not named things
+LABEL_KINDS = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "UNIT": "unit",
+    "COUNTRY": "country",
+    "PLACE": "place",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "EVENT": "event",
+    "WORK_OF_ART": "work",
+}
+_GLOSS = re.compile(r"\s{0,2}\[([^\[\]\n]{1,80})\]")
+
+
+def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention]:
+    text = source.text
+    mentions: dict[tuple[int, int], Mention] = {}
+    for ent in doc.ents:
+        kind = LABEL_KINDS.get(ent.label_)
+        gazetteer_id = ent.ent_id_ or None
+        if ent.label_ == DEMONYM_LABEL:
+            following = ent.doc[ent.end].lower_ if ent.end < len(ent.doc) else ""
+            if following not in rules.force_nouns:
+                continue
+            kind = rules.by_id[gazetteer_id].kind if gazetteer_id else "country"
+        if kind is None:
+            continue
+        if kind == "work" and len(ent) < 2:
+            continue  # a single quoted word is not a title
+        start, end = ent.start_char, ent.end_char
+        span = TextSpan(source.key, start, end, text[start:end])
+        mentions[(start, end)] = Mention(span, kind, gazetteer_id, gloss_after(text, end))
+    for pattern in rules.context_patterns:
+        for match in pattern.regex.finditer(text):
+            start, end = match.span("name")
+            name = text[start:end]
+            if name.lower() in rules.layout_words or overlaps(mentions, start, end):
+                continue
+            mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
+    return [mentions[k] for k in sorted(mentions)]
+
+
+def gloss_after(text: str, end: int) -> str | None:
+    match = _GLOSS.match(text, end)
+    return match.group(1).strip() if match else None
+
+
+def overlaps(mentions: dict[tuple[int, int], Mention], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in mentions)

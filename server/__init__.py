@@ -1,0 +1,26 @@
+"""The web server: an app factory with one blueprint per URL family.
+
+    /sparql            SPARQL 1.1 Protocol endpoint     (server/sparql.py)
+    /id/<kind>/<slug>  linked-data pages                (server/pages.py)
+    /ontology          the ontology, documented          (server/ontology.py)
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from archivekg.server.storage import Storage
+from archivekg.settings import Settings
+
+
+def create_app(settings: Settings | None = None, storage: Storage | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    app.extensions["archivekg.storage"] = storage or Storage.from_settings(settings)
+
+    from archivekg.server import home, sparql
+
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(home.blueprint)
+    return app

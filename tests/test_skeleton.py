@@ -1,0 +1,127 @@
+"""The walking skeleton: install, build, export, determinism, bad input, serve."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT, SEEDS, SHARED
+
+import pytest
+
+
+def archivekg(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "archivekg", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_seeds_match_shared_seeds():
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip("no ../shared/seeds beside this checkout")
+    shared = sorted(p.name for p in (SHARED / "seeds").glob("*.txt"))
+    assert shared == sorted(p.name for p in SEEDS.glob("*.txt"))
+    for name in shared:
+        assert filecmp.cmp(SHARED / "seeds" / name, SEEDS / name, shallow=False), name
+
+
+def test_every_document_carries_its_full_text(ask):
+    lengths = {int(r["n"].value) for r in ask("SELECT (STRLEN(?t) AS ?n) WHERE { ?d a kg:Document ; schema:text ?t }")}
+    expected = {len(p.read_text(encoding="utf-8-sig")) for p in SEEDS.glob("*.txt")}
+    assert lengths == expected
+
+
+def test_mentions_cut_their_text_exactly(ask):
+    rows = list(ask("""SELECT ?s ?e ?x ?text WHERE { ?m a oa:Annotation ; oa:hasTarget ?t . ?t oa:hasSource ?d ;
+        oa:hasSelector ?p , ?q . ?p oa:start ?s ; oa:end ?e . ?q oa:exact ?x . ?d schema:text ?text }"""))
+    assert len(rows) > 100
+    for row in rows:
+        assert row["text"].value[int(row["s"].value) : int(row["e"].value)] == row["x"].value
+
+
+def test_each_document_has_its_own_named_graph(store):
+    graphs = {g.value for g in store.named_graphs()}
+    docs = {q.subject.value for q in store.quads_for_pattern(None, None, None, None) if q.object.value.endswith("#Document")}
+    assert len(docs) == 2
+    for doc in docs:
+        key = doc.rsplit("/", 1)[-1]
+        assert any(g.endswith("/graph/" + key) for g in graphs)
+
+
+@pytest.mark.slow
+def test_two_builds_export_identical_nquads(tmp_path):
+    outputs = []
+    for n in (1, 2):
+        store = tmp_path / f"store{n}"
+        assert archivekg("build", SEEDS, "--store", store).returncode == 0
+        result = archivekg("export", "--store", store, "--format", "nquads", "-o", tmp_path / f"{n}.nq")
+        assert result.returncode == 0, result.stderr
+        outputs.append((tmp_path / f"{n}.nq").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"_:" not in outputs[0], "no blank nodes"
+
+
+@pytest.mark.slow
+def test_bad_files_are_named_and_skipped(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (corpus / "latin1.txt").write_bytes("Télégramme reçu à Pékin".encode("latin-1"))
+    (corpus / "bom.txt").write_bytes("\ufeffA letter from Mao Zedong to Stalin.".encode("utf-8"))
+    result = archivekg("build", corpus, "--store", tmp_path / "store")
+    assert result.returncode != 0
+    for name in ("empty.txt", "binary.txt", "latin1.txt"):
+        assert name in result.stderr
+    assert "bom.txt" not in result.stderr
+    assert "3 file(s) skipped" in result.stderr
+    export = archivekg("export", "--store", tmp_path / "store")
+    assert export.stdout.count("#Document>") == 3
+
+
+@pytest.mark.slow
+def test_failed_build_leaves_previous_store(tmp_path):
+    store = tmp_path / "store"
+    assert archivekg("build", SEEDS, "--store", store).returncode == 0
+    before = archivekg("export", "--store", store).stdout
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "empty.txt").write_text("")
+    result = archivekg("build", empty, "--store", store)
+    assert result.returncode == 2 and "nothing was built" in result.stderr
+    assert archivekg("export", "--store", store).stdout == before
+
+
+def test_query_command_prints_a_table(built_store):
+    result = archivekg("query", "--store", built_store, "SELECT ?l WHERE { ?p a schema:Person ; rdfs:label ?l } ORDER BY ?l")
+    assert result.returncode == 0, result.stderr
+    assert "Mao Zedong" in result.stdout and "row" in result.stdout
+
+
+def test_query_command_reports_a_bad_query(built_store):
+    result = archivekg("query", "--store", built_store, "SELECT WHERE {")
+    assert result.returncode == 2
+    assert "not valid SPARQL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_store_says_what_to_do(tmp_path):
+    result = archivekg("export", "--store", tmp_path / "nowhere")
+    assert result.returncode == 2 and "archivekg build" in result.stderr
+
+
+def test_every_command_has_help():
+    for command in ("build", "serve", "export", "query", "validate", "link", "push"):
+        result = archivekg(command, "--help")
+        assert result.returncode == 0 and "--store" in result.stdout, command
+
+
+def test_live_server_answers_sparql(live_server):
+    query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    with urllib.request.urlopen(f"{live_server}/sparql?{query}", timeout=10) as response:
+        body = json.load(response)
+    assert int(body["results"]["bindings"][0]["n"]["value"]) > 1000
