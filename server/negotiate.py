@@ -98,11 +98,16 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(media, q) for media, q, _ in ranges]
 
 
+def essence(fmt) -> str:
+    """The media type without parameters ('text/csv; charset=utf-8' -> 'text/csv')."""
+    return fmt.media_type.split(";")[0].strip()
+
+
 def by_name(name: str, offered):
     """The offered format a `format=` value or file extension names, or None."""
     name = name.strip().lower()
     media = SHORT_NAMES.get(name, ALIASES.get(name, name))
-    return next((f for f in offered if f.media_type == media), None)
+    return next((f for f in offered if essence(f) == media), None)
 
 
 def negotiate(accept: str | None, offered, explicit: str | None = None):
@@ -118,13 +123,13 @@ def negotiate(accept: str | None, offered, explicit: str | None = None):
         if q <= best_q or q == 0.0:
             continue
         for fmt in offered:
-            major = fmt.media_type.split("/")[0]
-            if media in ("*/*", fmt.media_type) or media == f"{major}/*":
+            major = essence(fmt).split("/")[0]
+            if media in ("*/*", essence(fmt)) or media == f"{major}/*":
                 best, best_q = fmt, q
                 break
     return best
 
 
 def content_type(fmt) -> str:
-    media = fmt.media_type
+    media = essence(fmt)
     return media + "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else media
