@@ -37,9 +37,17 @@ class GazetteerEntry:
 
 @dataclass(frozen=True)
 class ContextPattern:
+    """A regular expression whose group `name` is a name of the given kind.
+
+    `override`: the match replaces the model's mentions inside it (an italic book title);
+    `title_case`: the match counts only if most of its words are capitalised.
+    """
+
     id: str
     kind: str
     regex: re.Pattern
+    override: bool = False
+    title_case: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,8 @@ def load_rules(directory: Path | None = None) -> RuleData:
         if entry.wikidata:
             seen[entry.wikidata] = entry.id
     patterns = tuple(
-        ContextPattern(row["id"], row["kind"], re.compile(row["regex"])) for row in _jsonl(directory / "context_patterns.jsonl")
+        ContextPattern(row["id"], row["kind"], re.compile(row["regex"]), row.get("override", False), row.get("title_case", False))
+        for row in _jsonl(directory / "context_patterns.jsonl")
     )
     return RuleData(
         entries=entries,

@@ -54,10 +54,24 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention
         for match in pattern.regex.finditer(text):
             start, end = match.span("name")
             name = text[start:end]
-            if name.lower() in rules.layout_words or overlaps(mentions, start, end):
+            if name.lower() in rules.layout_words or (pattern.title_case and not is_title(name)):
+                continue
+            if pattern.override:
+                for key in [k for k in mentions if start <= k[0] and k[1] <= end]:
+                    del mentions[key]
+            if overlaps(mentions, start, end):
                 continue
             mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
     return [mentions[k] for k in sorted(mentions)]
+
+
+SMALL_WORDS = frozenset("a an and at by for from in into of on or the to with".split())
+
+
+def is_title(name: str) -> bool:
+    """Most words capitalised, small words aside: 'Beijing and the Korean Crisis' is a title."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w.lower() not in SMALL_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def gloss_after(text: str, end: int) -> str | None:

@@ -171,7 +171,41 @@ def build_pipeline(model: str, rules: RuleData) -> Language:
     return nlp
 
 
+CHUNK_CHARS = 50_000  # longer texts go through the model in pieces (bounded memory, no max_length error)
+
+
+def split_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Pieces of at most `size` characters, cut after a line break (else a space) where possible.
+
+    The pieces joined give `text` back exactly, so offsets survive the round trip.
+    """
+    pieces, start = [], 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = max(window.rfind("\n"), window.rfind(" "))
+        end = start + (cut + 1 if cut > 0 else size)
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
 def analyse(nlp: Language, texts: Iterable[str], rules: RuleData, workers: int = 1, batch_size: int = 16) -> Iterator[Doc]:
-    """Run the pipeline over case-normalised copies of `texts`, in order."""
-    normalised = (normalise_case(text, rules.acronyms) for text in texts)
-    return nlp.pipe(normalised, n_process=max(1, workers), batch_size=batch_size)
+    """Run the pipeline over case-normalised copies of `texts`, in order, one Doc per text.
+
+    Long texts are analysed in pieces and joined with `Doc.from_docs`, whose text is the
+    whole normalised text again, so every offset still points into the original.
+    """
+
+    def pieces():
+        for index, text in enumerate(texts):
+            parts = split_text(normalise_case(text, rules.acronyms))
+            for part in parts:
+                yield part, (index, len(parts))
+
+    pending: list[Doc] = []
+    for doc, (_, count) in nlp.pipe(pieces(), as_tuples=True, n_process=max(1, workers), batch_size=batch_size):
+        pending.append(doc)
+        if len(pending) == count:
+            yield pending[0] if count == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+            pending = []
