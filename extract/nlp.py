@@ -68,6 +68,7 @@ def load_model(name: str) -> Language:
 def gazetteer_patterns(nlp: Language, rules: RuleData) -> list[dict]:
     patterns = []
     for entry in rules.entries:
+        seen: list[list] = []
         for name in dict.fromkeys(entry.names()):
             tokens = [t.text for t in nlp.make_doc(name)]
             if len(tokens) == 1:
@@ -79,7 +80,9 @@ def gazetteer_patterns(nlp: Language, rules: RuleData) -> list[dict]:
                     if i:
                         pattern.append(_BETWEEN)
                     pattern.append({"LOWER": token.lower()})
-            patterns.append({"label": RULER_LABELS[entry.kind], "pattern": pattern, "id": entry.id})
+            if pattern not in seen:
+                seen.append(pattern)
+                patterns.append({"label": RULER_LABELS[entry.kind], "pattern": pattern, "id": entry.id})
         for demonym in entry.demonyms:
             patterns.append({"label": DEMONYM_LABEL, "pattern": [{"ORTH": demonym}], "id": entry.id})
     return patterns
@@ -153,9 +156,10 @@ class EntityCleanup:
         text = span.text
         if text.lower().strip(".: ") in self.layout_words or text.lower() in self.layout_words:
             return False
-        if not any(c.isalpha() for c in text) or not any(c.isupper() for c in text):
+        if not any(c.isalpha() for c in text):
             return False
-        return True
+        # the model's guesses must look like names; the gazetteer's names are known ("38th parallel")
+        return bool(span.id_) or any(c.isupper() for c in text)
 
 
 def build_pipeline(model: str, rules: RuleData) -> Language:

@@ -55,8 +55,9 @@ def resolve_entities(mentions: Iterable[Mention], rules: RuleData) -> tuple[list
         found = alias_index.get(normalise_name(mention.span.text, rules.honorifics))
         if found is None and mention.gloss:
             found = alias_index.get(normalise_name(mention.gloss, rules.honorifics))
-        if found and mention.kind == "work" and rules.by_id[found].kind != "work":
-            return None  # a title that names a thing ("The Korean War") is a work of its own
+        if found and mention.kind == "work" and rules.by_id[found].kind not in ("work", "organization"):
+            return None  # a title that names a thing ("The Korean War") is a work of its own;
+            # a title that names an organisation is the publication ("The New York Times")
         return found  # otherwise the gazetteer's type wins over the model's guess
 
     # 1. known things and provisional keys for the rest
