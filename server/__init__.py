@@ -17,10 +17,19 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
-    app.extensions["archivekg.storage"] = storage or Storage.from_settings(settings)
+    app.extensions["archivekg.storage"] = storage or storage_for(settings)
 
     from archivekg.server import home, sparql
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(home.blueprint)
     return app
+
+
+def storage_for(settings: Settings):
+    """The embedded store, or a remote SPARQL endpoint when `settings.endpoint` is set."""
+    if settings.endpoint:
+        from archivekg.server.remote import RemoteStorage
+
+        return RemoteStorage.from_settings(settings)
+    return Storage.from_settings(settings)

@@ -1,0 +1,123 @@
+"""`RemoteStorage`: the same `query()` as `Storage`, answered by a remote SPARQL 1.1 endpoint.
+
+`archivekg serve --endpoint URL` serves the pages and /sparql from a large store run
+elsewhere (Oxigraph server, QLever, Fuseki, Virtuoso) instead of the embedded one. Queries
+go out over the SPARQL 1.1 Protocol; results come back as the same pyoxigraph objects the
+embedded store returns (`QuerySolutions`, `QueryBoolean`, `QueryTriples`), so the views do
+not know the difference.
+
+The remote store must answer queries without GRAPH over the union of its graphs, as the
+contract says (Oxigraph: `--union-default-graph`; Fuseki/TDB2: `tdb2:unionDefaultGraph true`;
+Virtuoso does so by default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from archivekg.extract.vocab import PREFIXES
+from archivekg.server.storage import QueryError
+from archivekg.settings import Settings
+
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+
+
+class RemoteUnavailableError(QueryError):
+    """The remote endpoint could not be reached or failed; not the query's fault."""
+
+
+@dataclass
+class RemoteStorage:
+    endpoint: str
+    settings: Settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RemoteStorage":
+        if not settings.endpoint:
+            raise ValueError("RemoteStorage needs settings.endpoint")
+        return cls(settings.endpoint, settings)
+
+    @property
+    def build_id(self) -> str:
+        """Stands for the remote content in ETags: the endpoint (the remote store has no builds)."""
+        return "remote-" + hashlib.sha256(self.endpoint.encode()).hexdigest()[:12]
+
+    def prefixes(self) -> dict[str, str]:
+        return dict(PREFIXES)
+
+    def query(self, text: str, **options):
+        """Run `text` remotely; options as for `pyoxigraph.Store.query` (prefixes, default_graph,
+        named_graphs, use_default_graph_as_union)."""
+        prefixes = options.pop("prefixes", None) or {}
+        prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+        params = [("query", prologue + text)]
+        for graph in _as_list(options.pop("default_graph", None)):
+            params.append(("default-graph-uri", graph.value))
+        for graph in _as_list(options.pop("named_graphs", None)):
+            params.append(("named-graph-uri", graph.value))
+        options.pop("use_default_graph_as_union", None)  # the remote store is set up for it
+        options.pop("substitutions", None)
+        body, content_type = self._post(urllib.parse.urlencode(params).encode())
+        return parse_results(body, content_type)
+
+    def _post(self, body: bytes) -> tuple[bytes, str]:
+        request = urllib.request.Request(
+            self.endpoint,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
+                return response.read(), response.headers.get_content_type()
+        except urllib.error.HTTPError as err:
+            detail = err.read(2000).decode("utf-8", "replace").strip()
+            if 400 <= err.code < 500:
+                raise QueryError(detail or f"the remote endpoint refused the query (HTTP {err.code})") from None
+            raise RemoteUnavailableError(f"the remote SPARQL endpoint failed (HTTP {err.code}): {detail[:300]}") from None
+        except (urllib.error.URLError, OSError) as err:
+            raise RemoteUnavailableError(f"the remote SPARQL endpoint {self.endpoint} cannot be reached: {getattr(err, 'reason', err)}") from None
+
+
+def parse_results(body: bytes, content_type: str):
+    """The remote answer as pyoxigraph results: solutions, a boolean, or triples."""
+    try:
+        if content_type in RESULT_FORMATS:
+            return ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
+        if content_type in GRAPH_FORMATS:
+            return _as_query_triples(ox.parse(body, format=GRAPH_FORMATS[content_type]))
+    except SyntaxError as err:
+        raise RemoteUnavailableError(f"the remote endpoint sent results that do not parse: {err}") from None
+    raise RemoteUnavailableError(f"the remote endpoint answered with {content_type!r}, not SPARQL results")
+
+
+def _as_query_triples(quads) -> ox.QueryTriples:
+    """pyoxigraph has no public constructor for QueryTriples: replay the triples through a
+    throw-away in-memory store, which keeps the result type the embedded store gives."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple, set)) else [value]
