@@ -71,6 +71,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--online", action="store_true", help="ask Wikidata's search API for candidates")
     p.add_argument("--review-file", type=Path, default=Path("link-proposals.tsv"), help="where --online writes proposals")
     p.add_argument("--api", help="the Wikidata API URL (default the public one)")
+    p.add_argument("--accept", type=Path, metavar="REVIEW_FILE", help="write the rows marked accept=yes into the gazetteer")
+    p.add_argument("--gazetteer", type=Path, help="the gazetteer file --accept writes (default the package's)")
 
     p = sub.add_parser("push", help="load the store into a remote SPARQL store (Graph Store Protocol)")
     common(p)
@@ -88,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as err:
         print(f"archivekg: {err}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("archivekg: interrupted", file=sys.stderr)
         return 130
