@@ -62,7 +62,26 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention
             if overlaps(mentions, start, end):
                 continue
             mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
+    add_glossed_names(text, source.key, mentions)
     return [mentions[k] for k in sorted(mentions)]
+
+
+_BEFORE_GLOSS = re.compile(r"(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}) ?\[$")
+
+
+def add_glossed_names(text: str, doc_key: str, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A capitalised name right before a bracketed name ("KOLYA [KIM CHAEK]") is another name of it."""
+    for (start, end), inner in list(mentions.items()):
+        opening = text.rfind("[", max(0, start - 2), start + 1)
+        if opening < 0 or text.find("]", end, end + 2) < 0:
+            continue
+        match = _BEFORE_GLOSS.search(text, max(0, opening - 60), opening + 1)
+        if not match:
+            continue
+        s, e = match.span("name")
+        if overlaps(mentions, s, e):
+            continue
+        mentions[(s, e)] = Mention(TextSpan(doc_key, s, e, text[s:e]), inner.kind, None, inner.span.text)
 
 
 SMALL_WORDS = frozenset("a an and at by for from in into of on or the to with".split())

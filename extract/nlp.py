@@ -80,12 +80,26 @@ def gazetteer_patterns(nlp: Language, rules: RuleData) -> list[dict]:
                     if i:
                         pattern.append(_BETWEEN)
                     pattern.append({"LOWER": token.lower()})
-            if pattern not in seen:
-                seen.append(pattern)
-                patterns.append({"label": RULER_LABELS[entry.kind], "pattern": pattern, "id": entry.id})
+            for variant in (pattern, letter_spaced(name)):
+                if variant and variant not in seen:
+                    seen.append(variant)
+                    patterns.append({"label": RULER_LABELS[entry.kind], "pattern": variant, "id": entry.id})
         for demonym in entry.demonyms:
             patterns.append({"label": DEMONYM_LABEL, "pattern": [{"ORTH": demonym}], "id": entry.id})
     return patterns
+
+
+def letter_spaced(name: str) -> list[dict] | None:
+    """'S T A L I N' or 'M a o  Z e d o n g': a name typed with its letters spaced out."""
+    words = name.split()
+    if not all(w.isalpha() for w in words) or sum(map(len, words)) < 4:
+        return None
+    pattern: list[dict] = []
+    for i, word in enumerate(words):
+        if i:
+            pattern.append(_BETWEEN)
+        pattern.extend({"LOWER": letter.lower()} for letter in word)
+    return pattern
 
 
 @Language.factory(

@@ -68,7 +68,18 @@ def resolve_entities(mentions: Iterable[Mention], rules: RuleData) -> tuple[list
             key = "?" + normalise_name(mention.span.text, rules.honorifics)
         assigned.append(key)
 
-    # 2. an unknown single name joins the one longer person name it is part of
+    # 2. an unknown name glossed by another unknown name ("KOLYA [KIM CHAEK]", "XYZ [Expansion]")
+    #    is that thing: the gloss gives the label, the glossed form becomes an alternative label
+    provisional = set(assigned)
+    glossed: set[int] = set()
+    for i, mention in enumerate(mentions):
+        if assigned[i].startswith("?") and mention.gloss:
+            target = "?" + normalise_name(mention.gloss, rules.honorifics)
+            if target in provisional and target != assigned[i]:
+                assigned[i] = target
+                glossed.add(i)
+
+    # 3. an unknown single name joins the one longer person name it is part of
     person_names = {k for k, m in zip(assigned, mentions) if m.kind == "person"}
     long_names = defaultdict(set)
     for key in person_names:
@@ -82,17 +93,21 @@ def resolve_entities(mentions: Iterable[Mention], rules: RuleData) -> tuple[list
             if len(candidates) == 1:
                 assigned[i] = next(iter(candidates))
 
-    # 3. one Entity per key
+    # 4. one Entity per key
     grouped: dict[str, list[Mention]] = defaultdict(list)
-    for key, mention in zip(assigned, mentions):
+    label_forms: dict[str, list[str]] = defaultdict(list)
+    for i, (key, mention) in enumerate(zip(assigned, mentions)):
         grouped[key].append(mention)
+        if i not in glossed:
+            label_forms[key].append(display_form(mention.span.text))
     entities: dict[str, Entity] = {}
     keys: dict[str, str] = {}
     for key in sorted(grouped):
         group = grouped[key]
         if key.startswith("?"):
             kind = Counter(m.kind for m in group).most_common(1)[0][0]
-            label = Counter(display_form(m.span.text) for m in group).most_common(1)[0][0]
+            forms = label_forms[key] or [display_form(m.span.text) for m in group]
+            label = Counter(forms).most_common(1)[0][0]
             slug, wikidata, gazetteer_id = slugify(label), None, None
         else:
             entry = rules.by_id[key]

@@ -135,3 +135,34 @@ def test_unseen_places_units_and_no_layout_words(unseen):
     assert unseen("""ASK { ?p a schema:Place ; rdfs:label "Pyongyang"@en ; owl:sameAs wd:Q18808 }""")
     assert unseen("""ASK { ?p rdfs:label ?l . FILTER(CONTAINS(?l, "Yalu")) }""")
     assert not unseen("""ASK { ?e rdfs:label ?l ; kg:mentionedIn ?d . FILTER(REGEX(?l, "^(ciphered telegram|received|from|to)$", "i")) }""")
+
+
+LETTER_SPACED = """TELEGRAM
+
+TO  S T A L I N
+
+Comrade M A O  Z E D O N G's reply was delivered by KOLYA [KIM CHAEK], who met Kim Chaek's staff
+and the NKPA [North Korean People's Army] in the North Korean People's Army headquarters.
+"""
+
+
+def test_letter_spaced_names_and_unknown_glosses(tmp_path, pipeline, settings):
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from archivekg.extract.vocab import PREFIXES
+
+    (tmp_path / "spaced.txt").write_text(LETTER_SPACED, encoding="utf-8")
+    local = dataclasses.replace(settings, store=tmp_path / "store")
+    build(local, [tmp_path], pipeline)
+    store = ox.Store.read_only(str(local.store.resolve()))
+
+    def ask(q):
+        return store.query(q, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+    assert ask("""ASK { ?s rdfs:label "Joseph Stalin"@en ; skos:altLabel "S T A L I N"@en }""")
+    assert ask("""ASK { ?s rdfs:label "Mao Zedong"@en ; skos:altLabel ?a . FILTER(STRSTARTS(?a, "M A O")) }""")
+    # an unknown pseudonym glossed by an unknown name: one person, named by the gloss
+    rows = list(ask("""SELECT ?l ?a WHERE { ?p a schema:Person ; rdfs:label ?l ; skos:altLabel ?a . FILTER(REGEX(?a, "kolya", "i")) }"""))
+    assert len(rows) == 1 and rows[0]["l"].value == "Kim Chaek"
