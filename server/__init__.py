@@ -2,6 +2,8 @@
 
     /sparql            SPARQL 1.1 Protocol endpoint     (server/sparql.py)
     /id/<kind>/<slug>  linked-data pages                (server/pages.py)
+    /, /search, /disputes  home, search, disputes       (server/home.py, search.py, pages.py)
+    /.well-known/void, /download/dataset.nq  VoID, dump (server/void.py)
     /ontology          the ontology, documented          (server/ontology.py)
 """
 
@@ -19,10 +21,13 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     app.config["SETTINGS"] = settings
     app.extensions["archivekg.storage"] = storage or storage_for(settings)
 
-    from archivekg.server import home, sparql
+    from archivekg.server import home, pages, search, sparql, void
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(home.blueprint)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(search.blueprint)
+    app.register_blueprint(void.blueprint)
     return app
 
 

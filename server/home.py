@@ -1,16 +1,24 @@
-"""The home page. First version: the dataset in numbers."""
+"""The home page: the dataset in numbers, the documents on a timeline and in a list, a search
+box, and the ways in (SPARQL, disputes, ontology, VoID, the dump). JSON for programs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, request
 
-from archivekg.server.storage import get_storage
+from archivekg.server import corpus, graphics
+from archivekg.server.negotiate import HTML, JSON
+from archivekg.server.render import Page, respond
 
 blueprint = Blueprint("home", __name__)
 
 
 @blueprint.route("/")
 def index():
-    storage = get_storage()
-    count = next(iter(storage.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
-    return jsonify({"statements": int(count), "sparql": "/sparql"})
+    numbers = corpus.numbers()
+
+    def context() -> dict:
+        documents = corpus.documents()
+        return {"title": "archivekg", "numbers": numbers, "documents": documents, "timeline": graphics.timeline(documents)}
+
+    data = lambda: {**numbers, "sparql": "/sparql", "void": "/.well-known/void"}  # noqa: E731
+    return respond(Page("home.html", context, data=data), [HTML, JSON], explicit=request.args.get("format"))

@@ -1,0 +1,77 @@
+"""The dataset described and offered whole: VoID at /.well-known/void (RFC 5785, VoID §7),
+and the dump at /download/dataset.{nq,trig} for download.
+
+VoID terms are not part of the graph's vocabulary (they describe the dataset, from outside),
+so they are named here and not in `extract/vocab.py`.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, request
+
+from archivekg.commands import export_bytes
+from archivekg.extract.vocab import PREFIXES, RDF, XSD
+from archivekg.server import urls
+from archivekg.server.describe import select
+from archivekg.server.negotiate import content_type
+from archivekg.server.render import RDF_ONLY, Page, respond
+from archivekg.server.storage import get_storage
+
+blueprint = Blueprint("void", __name__)
+
+VOID = "http://rdfs.org/ns/void#"
+DCTERMS = "http://purl.org/dc/terms/"
+DUMPS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+
+
+def term(namespace: str, name: str) -> ox.NamedNode:
+    return ox.NamedNode(namespace + name)
+
+
+def integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=XSD.integer)
+
+
+def void_triples() -> list[ox.Triple]:
+    base = urls.base_iri()
+    dataset = ox.NamedNode(base + "dataset")
+    count = lambda q: int(select(q)[0]["n"].value)  # noqa: E731
+    facts = [
+        (RDF.type, term(VOID, "Dataset")),
+        (term(DCTERMS, "title"), ox.Literal("archivekg: a knowledge graph of archival documents", language="en")),
+        (term(DCTERMS, "description"), ox.Literal("Entities, documents, claims and military figures extracted from archival documents, with their sources.", language="en")),
+        (term(VOID, "sparqlEndpoint"), ox.NamedNode(base + "sparql")),
+        (term(VOID, "uriSpace"), ox.Literal(base + "id/")),
+        (term(VOID, "triples"), integer(count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))),
+        (term(VOID, "entities"), integer(count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(ISIRI(?s)) }"))),
+        (term(VOID, "distinctSubjects"), integer(count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))),
+        (term(VOID, "properties"), integer(count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"))),
+        (term(VOID, "rootResource"), ox.NamedNode(base)),
+        (term(VOID, "uriLookupEndpoint"), ox.NamedNode(base + "search?q=")),
+    ]
+    facts += [(term(VOID, "dataDump"), ox.NamedNode(base + urls.dump(ext).lstrip("/"))) for ext in DUMPS]
+    facts += [(term(VOID, "vocabulary"), ox.NamedNode(namespace)) for namespace in sorted(PREFIXES.values())]
+    rows = select("SELECT ?e WHERE { ?e a schema:Person ; rdfs:label ?l } ORDER BY ?l LIMIT 1")
+    facts += [(term(VOID, "exampleResource"), r["e"]) for r in rows]
+    return [ox.Triple(dataset, p, o) for p, o in facts]
+
+
+@blueprint.route("/.well-known/void")
+@blueprint.route("/.well-known/void.<extension>")
+def void(extension: str | None = None):
+    if extension is not None and extension not in ("ttl", "jsonld", "nt", "rdf"):
+        abort(404)
+    alternates = {ext: f"/.well-known/void.{ext}" for ext in ("ttl", "jsonld", "nt", "rdf")}
+    return respond(Page(triples=void_triples, alternates=alternates), RDF_ONLY, explicit=extension or request.args.get("format"))
+
+
+@blueprint.route("/download/dataset.<extension>")
+def dump(extension: str):
+    fmt = DUMPS.get(extension)
+    if fmt is None:
+        abort(404)
+    data = export_bytes(get_storage().store(), fmt)
+    response = Response(data, content_type=content_type(fmt))
+    response.headers["Content-Disposition"] = f'attachment; filename="archivekg-dataset.{extension}"'
+    return response
