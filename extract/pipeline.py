@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 
-from archivekg.extract.claims import find_claims, find_contradictions
+from archivekg.extract.claims import find_claims
+from archivekg.extract.contradictions import find_contradictions
 from archivekg.extract.documents import describe_document
 from archivekg.extract.figures import find_figures
 from archivekg.extract.gazetteer import RuleData
@@ -56,5 +57,5 @@ def extract_corpus(
         figures = find_figures(source, doc, record, doc_mentions, by_key)
         claims = find_claims(source, doc, record, doc_mentions, by_key)
         extractions.append(DocumentExtraction(source, record, tuple(doc_mentions), tuple(figures), tuple(claims)))
-    contradictions = find_contradictions(extractions)
+    contradictions = find_contradictions(extractions, by_key)
     return CorpusExtraction(tuple(extractions), tuple(entities), tuple(contradictions))
