@@ -84,7 +84,11 @@ class GraphWriter:
         return self.part_iris[key]
 
     def annotation(self, node: NamedNode, body: NamedNode, span: TextSpan, motivation: NamedNode, source_text: str, g) -> Iterator[Quad]:
-        target, position, quote = (self.iris.fragment(node, n) for n in ("target", "position", "quote"))
+        # an annotation node may itself be a fragment ("{part}#annotation"): its sub-nodes then
+        # extend the fragment, since an IRI holds one '#'
+        target, position, quote = (
+            NamedNode(f"{node.value}-{n}") if "#" in node.value else self.iris.fragment(node, n) for n in ("target", "position", "quote")
+        )
         document = self.iris.document(span.doc_key)
         yield Quad(node, RDF.type, OA.Annotation, g)
         yield Quad(node, OA.hasBody, body, g)
@@ -157,6 +161,8 @@ class GraphWriter:
             yield Quad(doc, SCHEMA.identifier, text(identifier), g)
         if record.publication:
             yield Quad(doc, KG.publishedIn, text(record.publication), g)
+        if record.publication_pages:
+            yield Quad(doc, SCHEMA.pagination, text(record.publication_pages), g)
         if record.copies is not None:
             yield Quad(doc, KG.copies, integer(record.copies), g)
         for role, key, when in record.handled_by:

@@ -160,6 +160,7 @@ class DocumentRecord:
     date_received: DateValue | None = None
     identifiers: tuple[str, ...] = ()
     publication: str | None = None
+    publication_pages: str | None = None  # "275-276", the pages of the publication
     copies: int | None = None
     handled_by: tuple[tuple[str, str, DateValue | None], ...] = ()  # (role, entity key, when)
     parts: tuple[Part, ...] = ()
