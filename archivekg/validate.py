@@ -1,14 +1,190 @@
-"""Validation of a graph against `ontology/shapes.ttl` (SHACL). First version: no shapes yet."""
+"""Validation of a graph against the SHACL shapes in `ontology/shapes.ttl`, with pyshacl.
+
+The build calls `check_store()` on every new store before swapping it in, and
+`archivekg validate` calls it on an existing store: a graph that breaks the shapes is
+refused with a list of violations in plain words (which node, which rule, what value).
+
+What is validated is the union of the data graphs (every named graph but the ontology's),
+copied into an rdflib graph. Validation runs without inference: the shapes name every class
+they target, so the ontology need not be merged in, which keeps it fast on large corpora.
+"""
 
 from __future__ import annotations
 
+import logging
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
 import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
 
+from archivekg.extract.vocab import ONTOLOGY_GRAPH, PREFIXES
 
-def check_store(store: ox.Store) -> None:
-    """Raise ValidationError listing every violation; return quietly when the graph conforms."""
-    return None
+MAX_LISTED = 40  # violations listed in a message; the rest are counted
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+SHAPES_PREFIX = ("kgsh", "https://w3id.org/archivekg/shapes#")
 
 
 class ValidationError(ValueError):
     """The graph breaks the shapes; the message lists each violation in plain words."""
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        super().__init__(describe(violations))
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: the node that breaks it, the shape and property, the offending value."""
+
+    node: str
+    message: str
+    shape: str
+    path: str | None = None
+    value: str | None = None
+    severity: str = "Violation"
+
+    def __str__(self) -> str:
+        where = f" ({self.path})" if self.path else ""
+        value = f"; found {self.value}" if self.value is not None else ""
+        return f"{self.node}{where}: {self.message}{value} [rule {self.shape}]"
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(source=str(resources.files("archivekg.ontology") / "shapes.ttl"), format="turtle")
+    return graph
+
+
+@contextmanager
+def quiet_rdflib():
+    """rdflib warns and logs about ill-typed literals ("1950-13-45"^^xsd:date); the shapes report them."""
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        term_log.setLevel(level)
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal):
+    """A pyoxigraph term as the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
+
+
+def data_graph(store: ox.Store) -> rdflib.Graph:
+    """The union of the store's data graphs (the ontology graph left out) as one rdflib graph.
+
+    (pyshacl can read an Oxigraph store itself, but fails on broken data such as a literal
+    where a node should be, which is exactly what validation is for.)
+    """
+    graph = rdflib.Graph()
+    add = graph.add
+    with quiet_rdflib():
+        for quad in store:
+            if quad.graph_name != ONTOLOGY_GRAPH:
+                add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+def validate_graph(graph: rdflib.Graph) -> list[Violation]:
+    """Every violation and warning the shapes find in `graph` (empty when it conforms)."""
+    from pyshacl import validate
+
+    shapes = shapes_graph()
+    with quiet_rdflib():
+        _, results, _ = validate(
+            graph,
+            shacl_graph=shapes,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            meta_shacl=False,
+            advanced=False,
+            js=False,
+            inplace=True,
+        )
+    return sorted(read_results(results, shapes), key=lambda v: (v.severity != "Violation", v.node, v.shape, v.path or ""))
+
+
+def read_results(results: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
+    found = []
+    nested = set(results.objects(None, SH.detail))  # the inner reasons of an sh:node failure
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if result in nested:
+            continue
+        focus = results.value(result, SH.focusNode)
+        shape = results.value(result, SH.sourceShape)
+        message = results.value(result, SH.resultMessage)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        severity = results.value(result, SH.resultSeverity)
+        found.append(
+            Violation(
+                node=short(focus),
+                message=str(message) if message is not None else "breaks a shape",
+                shape=shape_name(shape, shapes),
+                path=short(path) if isinstance(path, rdflib.URIRef) else None,
+                value=short(value) if value is not None and value != focus else None,
+                severity=short(severity).rsplit("#", 1)[-1].split(":")[-1] if severity is not None else "Violation",
+            )
+        )
+    return found
+
+
+def shape_name(shape, shapes: rdflib.Graph) -> str:
+    """A property shape is a blank node: name it by the node shape that holds it."""
+    if isinstance(shape, rdflib.BNode):
+        parent = shapes.value(predicate=SH.property, object=shape)
+        if parent is not None:
+            return short(parent)
+    return short(shape) if shape is not None else "?"
+
+
+def short(term) -> str:
+    """An IRI in prefixed form where a known prefix fits; literals quoted with their type."""
+    if isinstance(term, rdflib.Literal):
+        text = repr(str(term))[:80]
+        if term.language:
+            return f"{text}@{term.language}"
+        return f"{text}^^{short(term.datatype)}" if term.datatype else text
+    value = str(term)
+    for prefix, iri in (*PREFIXES.items(), SHAPES_PREFIX, ("sh", str(SH))):
+        if value.startswith(iri) and value != iri:
+            return f"{prefix}:{value[len(iri):]}"
+    return f"<{value}>"
+
+
+def describe(violations: list[Violation]) -> str:
+    errors = [v for v in violations if v.severity == "Violation"]
+    lines = [f"the graph breaks the shapes of ontology/shapes.ttl in {len(errors)} place(s):"]
+    lines += [f"  - {v}" for v in errors[:MAX_LISTED]]
+    if len(errors) > MAX_LISTED:
+        lines.append(f"  ... and {len(errors) - MAX_LISTED} more")
+    lines.append("fix the extraction (or the data files under extract/data/) so the graph keeps the contract, and build again")
+    return "\n".join(lines)
+
+
+def check_store(store: ox.Store) -> list[Violation]:
+    """Raise ValidationError listing every violation; otherwise return the warnings (maybe none)."""
+    found = validate_graph(data_graph(store))
+    if any(v.severity == "Violation" for v in found):
+        raise ValidationError(found)
+    return found
