@@ -220,3 +220,16 @@ def test_query_list_shows_every_title():
     listed = dict(list_queries())
     for path in QUERIES:
         assert listed[path.stem] == Recipe.read(path).title
+
+
+def test_query_file_runs_a_recipe_from_the_command_line(built_store, capsys):
+    from archivekg.cli import main
+
+    recipe = ROOT / "queries" / "other-names-of-each-person.rq"
+    assert main(["query", "--store", str(built_store), "--file", str(recipe)]) == 0
+    table = capsys.readouterr().out
+    stalin = next(line for line in table.splitlines() if line.startswith("Joseph Stalin"))
+    assert "filippov" in stalin.lower()
+    assert main(["query", "--store", str(built_store), "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "other-names-of-each-person" in listing and Recipe.read(recipe).title in listing
