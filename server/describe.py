@@ -79,9 +79,20 @@ def description(iri: str) -> list[ox.Triple]:
             if is_fragment_of(triple.object, iri):
                 frontier.append(triple.object)
     named = {t.subject for t in triples} | {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
-    for other, values in labels(named - {node}).items():
-        triples.update(ox.Triple(other, RDFS.label, v) for v in values[:1])
+    for other, values in labelling(named - {node}).items():
+        triples.update(ox.Triple(other, p, v) for p, v in values)
     return sorted(triples, key=str)
+
+
+def labelling(nodes) -> dict[ox.NamedNode, list[tuple[ox.NamedNode, ox.Literal]]]:
+    """node -> its labelling statements (rdfs:label, schema:name) as (predicate, literal)."""
+    nodes = sorted((n for n in nodes if isinstance(n, ox.NamedNode)), key=str)
+    found: dict = {}
+    for chunk in (nodes[i : i + 200] for i in range(0, len(nodes), 200)):
+        values = " ".join(str(n) for n in chunk)  # NamedNode str() is a valid, escaped <IRI>
+        for row in select(f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ rdfs:label schema:name }} ?s ?p ?label }}"):
+            found.setdefault(row["s"], []).append((row["p"], row["label"]))
+    return found
 
 
 def labels(nodes) -> dict[ox.NamedNode, list[ox.Literal]]:
