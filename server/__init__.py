@@ -28,6 +28,10 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(search.blueprint)
     app.register_blueprint(void.blueprint)
+
+    from archivekg.server import http
+
+    http.init_app(app)  # CORS and gzip for every response
     return app
 
 
