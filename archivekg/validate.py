@@ -139,7 +139,7 @@ def read_results(results: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]
         found.append(
             Violation(
                 node=short(focus),
-                message=str(message) if message is not None else "breaks a shape",
+                message=(str(message) if message is not None else "breaks a shape") + because(results, result),
                 shape=shape_name(shape, shapes),
                 path=short(path) if isinstance(path, rdflib.URIRef) else None,
                 value=short(value) if value is not None and value != focus else None,
@@ -147,6 +147,16 @@ def read_results(results: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]
             )
         )
     return found
+
+
+def because(results: rdflib.Graph, result) -> str:
+    """The inner reasons of a failed sh:node (the referenced node breaks its own rules)."""
+    reasons = []
+    for detail in results.objects(result, SH.detail):
+        path = results.value(detail, SH.resultPath)
+        where = f" ({short(path)})" if isinstance(path, rdflib.URIRef) else ""
+        reasons.append(f"{short(results.value(detail, SH.focusNode))}{where}: {results.value(detail, SH.resultMessage)}")
+    return "".join(f"; because {reason}" for reason in sorted(reasons))
 
 
 def shape_name(shape, shapes: rdflib.Graph) -> str:
