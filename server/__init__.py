@@ -21,13 +21,14 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     app.config["SETTINGS"] = settings
     app.extensions["archivekg.storage"] = storage or storage_for(settings)
 
-    from archivekg.server import home, pages, search, sparql, void
+    from archivekg.server import home, ontology, pages, search, sparql, void
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(search.blueprint)
     app.register_blueprint(void.blueprint)
+    app.register_blueprint(ontology.blueprint)
 
     from archivekg.server import http
 
