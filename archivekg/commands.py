@@ -129,10 +129,12 @@ def validate(settings: Settings, args: Namespace) -> int:
     from archivekg.validate import ValidationError, check_store
 
     try:
-        check_store(stores.open_read_only(settings.store))
+        warnings = check_store(stores.open_read_only(settings.store))
     except (ValidationError, stores.StoreMissingError) as err:
         return fail(str(err))
-    print("the store conforms to the shapes", file=sys.stderr)
+    for warning in warnings or ():
+        print(f"archivekg: warning: {warning}", file=sys.stderr)
+    print("the store conforms to the shapes" + (f" ({len(warnings)} warning(s))" if warnings else ""), file=sys.stderr)
     return EXIT_OK
 
 
