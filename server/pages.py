@@ -10,7 +10,7 @@ headers every response gets.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from archivekg.extract.iris import ENTITY_SEGMENTS
 from archivekg.extract.vocab import SCHEMA
@@ -109,6 +109,11 @@ def strip_markup(value):
     if isinstance(value, list):
         return [strip_markup(v) for v in value]
     return str(value.striptags()) if hasattr(value, "striptags") else value
+
+
+@blueprint.route("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @blueprint.app_errorhandler(404)
