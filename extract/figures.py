@@ -41,6 +41,7 @@ class FigureRules:
     allegiances: dict[str, str]
     figure: re.Pattern
     multiple: re.Pattern
+    composition: re.Pattern
     calibre: re.Pattern
 
 
@@ -68,17 +69,22 @@ def load_figure_rules(directory: Path | None = None) -> FigureRules:
         rf"(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{number}))?\s+(?P<mods>{modifiers})(?P<item>{item})\b"
     )
     multiple = re.compile(rf"(?P<n1>(?i:{_words(words['multiples'])})|(?:{number})\s+times)\s+as\s+many\s+(?P<mods>{modifiers})(?P<item>{item})\b")
+    composition = re.compile(
+        rf"(?i:{_words(words['compositions'])})[^()\n]*?\b(?:and|,)\s+(?P<n1>(?i:an?))\s+(?P<mods>{modifiers})(?P<item>{item})\b"
+    )
     calibre = re.compile(
         rf"\s+of\s+(?:(?P<cbound>(?i:{_words(words['bounds'])}))\s+)?(?P<c1>\d+(?:\.\d+)?)\s*mm"
         r"(?:\s*(?:-|–|to)\s*(?P<c2>\d+(?:\.\d+)?)\s*mm)?\s+(?i:caliber|calibre)"
     )
-    return FigureRules(items, words["numbers"], words["scales"], words["bounds"], words, allegiances, figure, multiple, calibre)
+    return FigureRules(items, words["numbers"], words["scales"], words["bounds"], words, allegiances, figure, multiple, composition, calibre)
 
 
 def parse_number(text: str, rules: FigureRules) -> int | None:
     text = re.sub(r"\s+", " ", text.strip().lower())
     if re.fullmatch(r"[\d,]+", text):
         return int(text.replace(",", ""))
+    if text in ("a", "an"):
+        return 1
     parts = text.split(" ")
     if " ".join(parts) in rules.numbers:
         return rules.numbers[" ".join(parts)]
@@ -101,9 +107,9 @@ def find_figures(
 
     rules = load_figure_rules()
     text, figures, taken = source.text, [], []
-    for pattern in (rules.multiple, rules.figure):
+    for pattern in (rules.multiple, rules.figure, rules.composition):
         for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if any(a < m.end() and m.start("n1") < b for a, b in taken):
                 continue
             figure = _figure(source, record, m, rules, pattern is rules.multiple)
             if figure:
@@ -121,14 +127,16 @@ def _figure(source: SourceText, record: DocumentRecord, m: re.Match, rules: Figu
     if is_multiple:
         word = re.sub(r"\s+", " ", m.group("n1").lower())
         multiples = rules.words["multiples"]
+        start = m.start("n1")
         values["multiplier"] = float(multiples[word]) if word in multiples else float(parse_number(word.replace(" times", ""), rules) or 0)
         if not values["multiplier"]:
             return None
     else:
-        low, high = parse_number(m.group("n1"), rules), parse_number(m.group("n2"), rules) if m.group("n2") else None
-        if low is None or (m.group("n2") and high is None):
+        n2 = m.groupdict().get("n2")
+        low, high = parse_number(m.group("n1"), rules), parse_number(n2, rules) if n2 else None
+        if low is None or (n2 and high is None):
             return None
-        bound = rules.bounds.get(re.sub(r"\s+", " ", (m.group("bound") or "").lower()))
+        bound = rules.bounds.get(re.sub(r"\s+", " ", (m.groupdict().get("bound") or "").lower()))
         if bound == "min" and re.search(rf"\b(?:{_words(rules.words['negations'])})\b", text[max(0, start - NEGATION_REACH) : start], re.I):
             bound = "max"
         if high is not None:
@@ -139,7 +147,7 @@ def _figure(source: SourceText, record: DocumentRecord, m: re.Match, rules: Figu
             values["min_count"] = low
         else:
             values["count"] = low
-        if not m.group("bound") or bound == "about":
+        if not m.groupdict().get("bound") or bound == "about":
             start = m.start("n1")
     calibre = rules.calibre.match(text, m.end())
     if calibre:
