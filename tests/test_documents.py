@@ -1,0 +1,95 @@
+"""Documents: header metadata, quoted messages, remarks and citations, on the seeds and on an
+unseen telegram of the same style built through the real pipeline into a real store."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from archivekg.build import build
+from archivekg.extract.vocab import PREFIXES
+from archivekg.settings import Settings
+
+UNSEEN = """CIPHERED TELEGRAM No. 600
+
+Copies: Stalin (2), Molotov
+
+From PYONGYANG Received 9:40
+
+5.11.1950
+
+TO FILIPPOV [STALIN]
+
+I transmit the reply of KIM IL SUNG to your telegram No. 812:
+
+"I received your telegram of 3.11.50. Our army holds the line with three infantry divisions and 120 tanks, and we expect no more than 40 aircraft of the enemy before December 1.
+
+KIM IL SUNG 4.11.50"
+
+SHTYKOV
+
+No. 77 5.11
+
+Deciphered by] Petrova 10.15 5.11
+
+Typ[ed in] 6 copies
+"""
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory, pipeline):
+    folder = tmp_path_factory.mktemp("unseen")
+    (folder / "telegram_600.txt").write_text(UNSEEN, encoding="utf-8")
+    settings = Settings.from_env({}, store=tmp_path_factory.mktemp("unseen-store") / "store", timeout=5.0)
+    report = build(settings, [folder], pipeline)
+    assert report.documents == 1 and not report.problems
+    store = ox.Store.read_only(str(settings.store.resolve()))
+    return lambda q: store.query(q, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+
+def test_first_seed_header(ask):
+    assert ask("""ASK { ?d schema:name "Decision to send volunteers" ; schema:author ?m ; schema:dateCreated "1950-10-02"^^xsd:date ;
+        kg:publishedIn ?p ; schema:pagination "275-276" . ?m rdfs:label "Mao Zedong"@en . FILTER(REGEX(?p, "uncertain partners", "i")) }""")
+
+
+def test_telegram_header_and_footer(ask):
+    assert ask("""ASK { ?t schema:identifier "25199" ; schema:dateReceived "1950-10-03T12:15:00"^^xsd:dateTime ; kg:copies 10 ;
+        kg:decipheredBy ?a ; kg:typedBy ?b ; schema:ccRecipient ?m . ?m rdfs:label ?l . FILTER(REGEX(?l, "molotov", "i")) }""")
+
+
+def test_remarks_are_a_part_not_attributed_to_the_author(ask):
+    assert ask("""ASK { ?r kg:documentKind kg:Remarks ; schema:isPartOf ?d ; schema:text ?t . ?d schema:name ?n .
+        FILTER(STRSTARTS(?t, "Remarks") && REGEX(?n, "decision", "i")) }""")
+    assert not ask("""ASK { ?r kg:documentKind kg:Remarks ; schema:author ?a . ?a rdfs:label "Mao Zedong"@en }""")
+
+
+def test_quoted_message_recipient_and_cited_telegram(ask):
+    assert ask("""ASK { ?m a schema:Message ; schema:isPartOf/schema:identifier "25199" ; schema:recipient ?s . ?s rdfs:label ?l .
+        FILTER(REGEX(?l, "stalin", "i")) }""")
+    assert ask("""ASK { ?m schema:isPartOf/schema:identifier "25199" ; schema:citation ?c .
+        ?c schema:identifier "4581" ; schema:dateSent "1950-10-01"^^xsd:date ; schema:sender ?s ; schema:recipient ?mao .
+        ?s rdfs:label ?sl . ?mao rdfs:label "Mao Zedong"@en . FILTER(REGEX(?sl, "stalin", "i")) }""")
+
+
+def test_cited_documents_and_articles(ask):
+    assert ask("""ASK { ?d schema:citation ?c . ?c schema:name "Document #12" ; schema:identifier "12" }""")
+    assert ask("""ASK { ?d schema:citation ?c . ?c schema:dateCreated "1992-02-26"^^xsd:date ; schema:name ?n . FILTER(CONTAINS(?n, "Drive Into Korea")) }""")
+
+
+def test_unseen_telegram_metadata(unseen):
+    assert unseen("""ASK { ?t a kg:Document , schema:Message ; schema:identifier "600" , "77" ; schema:sender ?sh ; schema:recipient ?st ;
+        schema:dateReceived "1950-11-05T09:40:00"^^xsd:dateTime ; schema:dateSent "1950-11-05"^^xsd:date ; kg:copies 6 .
+        ?sh rdfs:label ?shl . ?st rdfs:label ?stl . FILTER(REGEX(?shl, "shtykov", "i") && REGEX(?stl, "stalin", "i")) }""")
+
+
+def test_unseen_quoted_message_and_its_citation(unseen):
+    assert unseen("""ASK { ?m a schema:Message ; schema:isPartOf ?t ; schema:sender ?k ; schema:recipient ?s ; schema:dateSent "1950-11-04"^^xsd:date .
+        ?t schema:identifier "600" . ?k rdfs:label ?kl . ?s rdfs:label ?sl . FILTER(REGEX(?kl, "kim il sung", "i") && REGEX(?sl, "stalin", "i")) }""")
+    assert unseen("""ASK { ?c schema:identifier "812" ; schema:dateSent "1950-11-03"^^xsd:date }""")
+
+
+def test_unseen_figures(unseen):
+    assert unseen("""ASK { ?f kg:count 3 ; kg:item "division" ; kg:statedIn ?m . ?m schema:isPartOf/schema:identifier "600" }""")
+    assert unseen("""ASK { ?f kg:count 120 ; kg:item "tank" }""")
+    assert unseen("""ASK { ?f kg:maxCount 40 ; kg:item "aircraft" ; kg:date "1950-12-01"^^xsd:date }""")
+    assert not unseen("""ASK { ?f a kg:MilitaryFigure ; kg:quote ?q . FILTER(REGEX(?q, "600|812|77|9:40")) }""")
