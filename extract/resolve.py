@@ -42,6 +42,11 @@ def display_form(text: str) -> str:
     return form
 
 
+def surface_form(text: str) -> str:
+    """A surface form as written, on one line and without editorial brackets ("Jawaharlal] NEHRU")."""
+    return " ".join(_NOISE.sub(" ", text).split())
+
+
 def resolve_entities(mentions: Iterable[Mention], rules: RuleData) -> tuple[list[Entity], list[ResolvedMention]]:
     mentions = list(mentions)
     alias_index: dict[str, str] = {}
@@ -115,7 +120,7 @@ def resolve_entities(mentions: Iterable[Mention], rules: RuleData) -> tuple[list
         if not label.strip():
             continue
         slug = unique_slug(slug, kind, entities)
-        alt = sorted({" ".join(m.span.text.split()) for m in group} - {label})
+        alt = sorted({surface_form(m.span.text) for m in group} - {label, ""})
         entities[slug] = Entity(slug, kind, label, tuple(alt), wikidata, None, None, gazetteer_id)
         keys[key] = slug
     resolved = [ResolvedMention(m, keys[k]) for k, m in zip(assigned, mentions) if k in keys]
