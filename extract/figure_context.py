@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from archivekg.extract.figures import PLACE_REACH, FigureRules, _words, sentence_bounds
+from archivekg.extract.figures import HOLDER_KINDS, PLACE_REACH, FigureRules, _words, sentence_bounds
 from archivekg.extract.model import DocumentRecord, Entity, Figure, ResolvedMention, SourceText
 
 
@@ -34,7 +34,7 @@ def _speaker_country(figure: Figure, record: DocumentRecord, entities: dict[str,
 
 def _holder(figure, text, record, mentions, entities, rules) -> str | None:
     start, end = figure.span.start, figure.span.end
-    holders = [r for r in mentions if r.mention.kind in HOLDER_KINDS_ALL]
+    holders = [r for r in mentions if r.mention.kind in HOLDER_KINDS]
     inside = [r for r in holders if start <= r.mention.span.start < end]
     if inside:
         return inside[0].entity_key
@@ -48,8 +48,6 @@ def _holder(figure, text, record, mentions, entities, rules) -> str | None:
             candidates.append((sentence_start + m.end(), country))
     return max(candidates)[1] if candidates else None
 
-
-HOLDER_KINDS_ALL = ("country", "unit")
 
 
 def attach_context(
@@ -81,7 +79,6 @@ def _compare(text: str, figures: list[Figure], rules: FigureRules) -> list[Figur
     compared: dict[str, str] = {}
     for i, figure in enumerate(figures):
         sentence_start, _ = sentence_bounds(text, figure.span.start)
-        earlier = [f for f in figures[:i] if f.item == figure.item and f.count is not None or f.min_count is not None]
         earlier = [f for f in figures[:i] if f.item == figure.item]
         if opening.match(text[sentence_start:figure.span.start]) and earlier:
             same_sentence = [f for f in earlier if f.span.start >= sentence_start]
