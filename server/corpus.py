@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from archivekg.extract.vocab import KG, SCHEMA
 from archivekg.server import urls
 from archivekg.server.describe import select
-from archivekg.server.facts import claim_card, display, humanize, local_name, names_of, place, title
+from archivekg.server.facts import claim_card, display, humanize, local_name, names_of, place, title, titled
 from archivekg.server.markup import Mark, marked_text
 
 ANNOTATIONS = """SELECT DISTINCT ?body ?start ?end ?polarity WHERE {
@@ -58,7 +58,7 @@ def quoted_messages(node: ox.NamedNode) -> list[dict]:
         OPTIONAL { ?part kg:documentKind ?kind } } ORDER BY ?part""",
         this=node,
     )
-    names = names_of({r[n] for r in rows for n in ("part", "sender", "recipient") if r[n] is not None})
+    names = titled({r[n] for r in rows for n in ("part", "sender", "recipient") if r[n] is not None})
     found: dict = {}
     for r in rows:
         entry = found.setdefault(r["part"], {"href": urls.page(r["part"].value), "title": names.get(r["part"]) or title(r["part"]), "senders": [], "recipients": [], "date": "", "kind": "", "place": place(r["part"])})
@@ -111,7 +111,7 @@ def documents() -> list[dict]:
         dates = sorted(d.pop("dates"))
         d["identifier"] = ", ".join(ids)
         d["date"] = dates[0] if dates else ""
-        d["title"] = d["name"] or (f"{(d['kind'] or 'document').capitalize()} No. {ids[0]}" if ids else urls.split_iri(d["iri"])[1])
+        d["title"] = d["name"] or title(ox.NamedNode(d["iri"]))
         rows.append(d)
     return sorted(rows, key=lambda d: (d["date"] or "9999", d["title"]))
 
@@ -146,7 +146,7 @@ def disputes() -> list[dict]:
         """SELECT ?x ?a ?b ?why ?shared WHERE { ?x a kg:Contradiction ; kg:claimA ?a ; kg:claimB ?b .
         OPTIONAL { ?x kg:explanation ?why } OPTIONAL { ?x kg:sharedMessage ?shared } } ORDER BY ?x"""
     )
-    names = names_of({r["shared"] for r in rows if r["shared"] is not None})
+    names = titled({r["shared"] for r in rows if r["shared"] is not None})
     return [
         {
             "href": urls.page(r["x"].value),

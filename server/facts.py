@@ -65,7 +65,7 @@ def statements(node: ox.NamedNode, skip=()) -> tuple[list[dict], list[dict]]:
     out = [t for t in outgoing(node) if t.predicate not in skip]
     into = [t for t in incoming(node) if t.predicate not in ANNOTATION_LINKS and t.predicate not in skip]
     named = {t.predicate for t in out + into} | {t.object for t in out} | {t.subject for t in into}
-    names = names_of(named)
+    names = titled(named)
     return group(out, names, lambda t: t.object), group(into, names, lambda t: t.subject)
 
 
@@ -106,7 +106,7 @@ def place(node: ox.NamedNode) -> dict | None:
     href = urls.in_document(row["doc"].value, anchor_for(node, start, end))
     text = lambda name: row[name].value if row[name] is not None else ""  # noqa: E731
     return {
-        "document": display(row["doc"], names_of([row["doc"]])),
+        "document": display(row["doc"], titled([row["doc"]])),
         "href": href,
         "snippet": snippet(text("prefix"), text("exact"), text("suffix"), href),
     }
@@ -122,7 +122,7 @@ MENTIONS = """SELECT ?m ?doc ?start ?end ?exact ?prefix ?suffix WHERE {
 def mentions(node: ox.NamedNode) -> list[dict]:
     """The documents that mention a thing, each with its mentions as linked snippets."""
     rows = select(MENTIONS, this=node)
-    names = names_of({r["doc"] for r in rows})
+    names = titled({r["doc"] for r in rows})
     documents: dict = {}
     for r in rows:
         start, end = int(r["start"].value), int(r["end"].value)
@@ -148,7 +148,7 @@ def claim_card(node: ox.NamedNode, role: str | None = None) -> dict:
     rows = select(CLAIM, this=node)
     row = rows[0] if rows else {}
     get = lambda name: row[name] if row and row[name] is not None else None  # noqa: E731
-    names = names_of([t for t in (get("claimant"), get("stated")) if t is not None])
+    names = titled([t for t in (get("claimant"), get("stated")) if t is not None])
     polarity = get("polarity")
     return {
         "iri": node.value,
@@ -204,18 +204,59 @@ def neighbours(node: ox.NamedNode, limit: int = 14) -> list[dict]:
     priority = {"document": 1, "claim": 3, "figure": 4, "mention": 5}
     found.sort(key=lambda f: (priority.get(f[3], 0), f[0].value))
     found = found[:limit]
-    names = names_of({f[0] for f in found} | {f[1] for f in found})
+    names = titled({f[0] for f in found} | {f[1] for f in found})
     return [{"text": names.get(o) or humanize_class(o.value), "href": urls.page(o.value), "kind": k, "predicate": predicate_name(p, names), "direction": d} for o, p, d, k in found]
 
 
+TITLE_KINDS = ("document", "part", "citation", "claim", "figure", "mention")
+
+
 def title(node: ox.NamedNode) -> str:
+    """A readable name for any node: its label, else one made from what the graph says
+    (a telegram's number, a quoted message's sender and date, a claim's quote)."""
     names = names_of([node])
     if node in names:
         return names[node]
-    rows = select("SELECT ?id WHERE { ?this schema:identifier ?id } ORDER BY ?id LIMIT 1", this=node)
     parts = urls.split_iri(node.value)
     kind = parts[0] if parts else "thing"
-    return f"{kind.capitalize()} {rows[0]['id'].value}" if rows else humanize_class(node.value)
+    if kind in ("document", "citation"):
+        rows = select(
+            """SELECT ?id ?kind WHERE { ?this schema:identifier ?id . OPTIONAL { ?this schema:text ?t }
+            OPTIONAL { ?this kg:documentKind ?kind } OPTIONAL { ?this a schema:Message BIND(1 AS ?message) }
+            BIND(IF(BOUND(?t) && CONTAINS(?t, ?id), STRLEN(STRBEFORE(?t, ?id)), 1000000) AS ?at) } ORDER BY ?at ?id LIMIT 1""",
+            this=node,
+        )
+        if rows:
+            what = humanize(local_name(rows[0]["kind"].value)).capitalize() if rows[0]["kind"] is not None else ("Document" if kind == "document" else "Cited document")
+            return f"{what} No. {rows[0]['id'].value}"
+    if kind == "part":
+        rows = select("SELECT ?who ?date WHERE { OPTIONAL { ?this schema:sender|schema:author ?s . ?s rdfs:label ?who } OPTIONAL { ?this schema:dateSent ?date } } LIMIT 1", this=node)
+        if rows and rows[0]["who"] is not None:
+            return f"Message from {rows[0]['who'].value}" + (f", {rows[0]['date'].value[:10]}" if rows[0]["date"] is not None else "")
+    if kind in ("claim", "figure"):
+        rows = select("SELECT ?q WHERE { ?this kg:quote ?q } LIMIT 1", this=node)
+        if rows:
+            return f"{kind.capitalize()}: “{short(rows[0]['q'].value)}”"
+    if kind == "mention":
+        rows = select("SELECT ?x WHERE { ?this oa:hasTarget/oa:hasSelector/oa:exact ?x } LIMIT 1", this=node)
+        if rows:
+            return f"Mention: “{rows[0]['x'].value}”"
+    return humanize_class(node.value)
+
+
+def short(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def titled(nodes) -> dict:
+    """node -> display name, for labelled nodes and for the dataset nodes `title` can name."""
+    names = names_of(nodes)
+    for node in nodes:
+        if node not in names and isinstance(node, ox.NamedNode):
+            parts = urls.split_iri(node.value)
+            if parts and not parts[2] and parts[0] in TITLE_KINDS:
+                names[node] = title(node)
+    return names
 
 
 def wikidata(node: ox.NamedNode) -> list[dict]:
