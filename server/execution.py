@@ -92,8 +92,8 @@ def _solutions(results: ox.QuerySolutions, job: Job) -> Outcome:
         truncated = False
     # pyoxigraph serializes only its own iterators: rebuild one from the kept rows
     # (TSV encodes each term as N-Triples, so the round trip is exact)
-    lines = ["\t".join(str(v) for v in variables)]
-    lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows]
+    lines = ["\t".join(map(str, variables))]
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
     kept = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
     fmt = ox.QueryResultsFormat.from_media_type(job.results_format)
     body = kept.serialize(format=fmt)

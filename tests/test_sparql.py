@@ -408,3 +408,34 @@ def test_isolation_costs_little_on_small_queries(app, live_server, built_store):
     isolated = median_ms(lambda: storage.run_user_query(COUNT_DOCUMENTS, results_format=options["results_format"]))
     print(f"\nsmall query: in-process {direct:.2f} ms, through a worker {isolated:.2f} ms")
     assert isolated - direct < 25
+
+
+FRAGMENTS = [
+    "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT DATA", "SERVICE", "PREFIX kg: <x>", "BASE <", "*", "WHERE",
+    "{", "}", "(", ")", "?s a kg:Document .", "?s rdfs:label ?l .", "FILTER(", "?l = \"Mao\"", "'", '"', "<", ">",
+    "#", "\n", "LIMIT 3", "GRAPH ?g", "OPTIONAL", "UNION", "\\u0053", "COUNT(*)", "AS ?n", "ORDER BY", "\x00", "é",
+]
+
+
+def test_no_input_gives_a_500(app):
+    """Random texts, Accept headers and parameters: always an answer below 500."""
+    from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+    client = app.test_client()
+    texts = st.one_of(st.text(max_size=80), st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join))
+    accepts = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["*/*;q=x", "text/turtle;q=0.5,*/*;q=0", ";;,", "a/b/c"]))
+
+    @hypothesis_settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(text=texts, accept=accepts, use_post=st.booleans(), fmt=st.one_of(st.none(), st.text(max_size=8)))
+    def check(text, accept, use_post, fmt):
+        params = {"query": text} | ({"format": fmt} if fmt is not None else {})
+        headers = {"Accept": accept} if accept is not None else {}
+        try:
+            headers and headers["Accept"].encode("latin-1")
+        except UnicodeEncodeError:
+            headers = {}
+        answer = client.post("/sparql", data=params, headers=headers) if use_post else client.get("/sparql", query_string=params, headers=headers)
+        assert answer.status_code < 500, (answer.status_code, answer.get_data()[:300])
+        assert b"Traceback" not in answer.get_data()
+
+    check()
