@@ -190,22 +190,34 @@ def kinds(node: ox.NamedNode) -> list[str]:
     return [humanize(local_name(r["t"].value)) for r in select("SELECT DISTINCT ?t WHERE { ?this a ?t } ORDER BY ?t", this=node)]
 
 
-def neighbours(node: ox.NamedNode, limit: int = 14) -> list[dict]:
-    """The dataset nodes one statement away (not annotations, fragments or classes)."""
+GROUPED_KINDS = {"claim": ("claims", "#claims"), "figure": ("figures", "#figures")}
+
+
+def neighbours(node: ox.NamedNode, limit: int = 10) -> list[dict]:
+    """The dataset nodes one statement away (not annotations, fragments or classes); claims
+    and figures, which can be many, are drawn as one node each that links to their list."""
     out = [(t.object, t.predicate, "out") for t in outgoing(node) if t.predicate != RDF.type]
     into = [(t.subject, t.predicate, "in") for t in incoming(node)]
-    seen, found = set(), []
+    seen, found, grouped = set(), [], {}
     for other, predicate, direction in out + into:
         parts = urls.split_iri(other.value) if isinstance(other, ox.NamedNode) else None
         if not parts or parts[2] or parts[0] in ("mention", "build") or other == node or other in seen:
             continue
         seen.add(other)
-        found.append((other, predicate, direction, parts[0]))
-    priority = {"document": 1, "claim": 3, "figure": 4, "mention": 5}
-    found.sort(key=lambda f: (priority.get(f[3], 0), f[0].value))
-    found = found[:limit]
-    names = titled({f[0] for f in found} | {f[1] for f in found})
-    return [{"text": names.get(o) or humanize_class(o.value), "href": urls.page(o.value), "kind": k, "predicate": predicate_name(p, names), "direction": d} for o, p, d, k in found]
+        if parts[0] in GROUPED_KINDS:
+            grouped.setdefault(parts[0], []).append((predicate, direction))
+        else:
+            found.append((other, predicate, direction, parts[0]))
+    found.sort(key=lambda f: (f[3] == "document", f[0].value))
+    found = found[: max(limit - len(grouped), 0)]
+    names = titled({f[0] for f in found} | {f[1] for f in found} | {p for links in grouped.values() for p, _ in links})
+    drawn = [{"text": names.get(o) or humanize_class(o.value), "href": urls.page(o.value), "kind": k, "predicate": predicate_name(p, names), "direction": d} for o, p, d, k in found]
+    for kind, links in sorted(grouped.items()):
+        plural, anchor = GROUPED_KINDS[kind]
+        predicate, direction = links[0]
+        text = f"{len(links)} {plural}" if len(links) > 1 else f"1 {kind}"
+        drawn.append({"text": text, "href": anchor, "kind": kind, "predicate": predicate_name(predicate, names), "direction": direction})
+    return drawn
 
 
 TITLE_KINDS = ("document", "part", "citation", "claim", "figure", "mention")

@@ -15,32 +15,38 @@ def short(text: str, length: int = 24) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def node_shape(x: float, y: float, text: str, kind: str, href: str | None, radius: float, tooltip: str) -> str:
+def node_shape(x: float, y: float, text: str, kind: str, href: str | None, radius: float, tooltip: str, side: int = 0) -> str:
+    """A labelled circle; `side` puts the label to the right (1), left (-1) or below (0)."""
+    if side:
+        lx, ly, anchor = x + side * (radius + 4), y + 4, "start" if side > 0 else "end"
+    else:
+        lx, ly, anchor = x, y + radius + 13, "middle"
     shape = (
         f'<circle class="node {escape(kind)}" cx="{x:.1f}" cy="{y:.1f}" r="{radius}"/>'
-        f'<text class="node-label" x="{x:.1f}" y="{y + radius + 13:.1f}" text-anchor="middle">{escape(short(text))}</text>'
+        f'<text class="node-label" x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{escape(short(text, 22))}</text>'
     )
     inner = f"<title>{escape(tooltip)}</title>{shape}"
     return f'<a href="{escape(href)}">{inner}</a>' if href else f"<g>{inner}</g>"
 
 
-def neighbourhood(centre: str, kind: str, neighbours: list[dict], width: int = 400, height: int = 330) -> Markup:
+def neighbourhood(centre: str, kind: str, neighbours: list[dict], width: int = 480, height: int = 320) -> Markup:
     """The thing in the middle, its neighbours around it, one line per statement."""
     cx, cy = width / 2, height / 2
-    rx, ry = width / 2 - 70, height / 2 - 40
+    rx, ry = width / 2 - 150, height / 2 - 45
     edges, nodes = [], []
     count = max(len(neighbours), 1)
     for i, n in enumerate(neighbours):
         angle = -math.pi / 2 + 2 * math.pi * i / count
         x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
-        mx, my = (cx + x) / 2, (cy + y) / 2
+        mx, my = cx + (x - cx) * 0.62, cy + (y - cy) * 0.62
         arrow = "→" if n["direction"] == "out" else "←"
         edges.append(
             f'<line class="edge" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
             f'<text class="edge-label" x="{mx:.1f}" y="{my - 3:.1f}" text-anchor="middle">{escape(short(n["predicate"], 18))} {arrow}</text>'
         )
         tooltip = f'{n["text"]} ({n["kind"]}) — {n["predicate"]}'
-        nodes.append(node_shape(x, y, n["text"], n["kind"], n["href"], 9, tooltip))
+        side = 0 if abs(x - cx) < 12 else (1 if x > cx else -1)
+        nodes.append(node_shape(x, y, n["text"], n["kind"], n["href"], 9, tooltip, side))
     nodes.append(node_shape(cx, cy, centre, kind + " centre", None, 16, centre))
     body = "".join(edges) + "".join(nodes)
     return Markup(

@@ -18,6 +18,7 @@ from archivekg.extract.vocab import PREFIXES, WD
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,198}[a-z0-9])?")
 EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")
+KG_NAMESPACE = PREFIXES["kg"]
 
 
 def base_iri() -> str:
@@ -61,6 +62,8 @@ def link(value: str) -> str | None:
     local = page(value)
     if local:
         return local
+    if value.startswith(KG_NAMESPACE) and len(value) > len(KG_NAMESPACE):
+        return f"{ontology()}#{quote(value[len(KG_NAMESPACE):])}"  # our own terms are documented here
     return value if value.startswith(("http://", "https://")) else None
 
 
