@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from archivekg.extract.dates import find_dates, first_full_date, load_jsonl
 from archivekg.extract.gazetteer import data_dir
-from archivekg.extract.model import DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
+from archivekg.extract.model import Citation, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
 from archivekg.extract.parts import find_citations, find_parts
 
 PERSON_KINDS = ("person", "organization", "unit")
@@ -147,7 +147,32 @@ def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMenti
     if not senders and signed and record.kind in MESSAGE_KINDS:
         senders = list(signed[-1])
     record = _replace(record, sender_keys=tuple(senders), parts=tuple(parts))
-    return _replace(record, citations=tuple(find_citations(source, record, mentions)))
+    citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions)]
+    return _replace(record, citations=tuple(citations), cited_works=cited_works(record, mentions, citations, entities))
+
+
+def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:
+    """A cited article or book whose title the entities stage found is that work entity, not a second node."""
+    for r in mentions:
+        span = r.mention.span
+        if r.mention.kind == "work" and citation.span.start <= span.start and span.end <= citation.span.end and citation.kind in ("article", "book"):
+            return _replace(citation, entity_key=r.entity_key)
+    return citation
+
+
+def cited_works(
+    record: DocumentRecord, mentions: list[ResolvedMention], citations: list[Citation], entities: dict[str, Entity]
+) -> tuple[tuple[str, str], ...]:
+    """Every work a document (or the part of it where the title stands) names is a work it cites."""
+    already = {c.entity_key for c in citations if c.entity_key}
+    cited: dict[tuple[str, str], None] = {}
+    for r in mentions:
+        if entities[r.entity_key].kind != "work" or r.entity_key in already:
+            continue
+        inside = [p for p in record.parts if p.span.start <= r.mention.span.start < p.span.end]
+        citing = min(inside, key=lambda p: p.span.end - p.span.start).key if inside else record.key
+        cited[(citing, r.entity_key)] = None
+    return tuple(cited)
 
 
 def _replace(record: DocumentRecord, **changes) -> DocumentRecord:

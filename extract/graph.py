@@ -172,6 +172,8 @@ class GraphWriter:
             yield from self.part_quads(part, doc, source.text, g)
         for citation in record.citations:
             yield from self.citation_quads(citation, doc, g)
+        for citing, work in record.cited_works:
+            yield Quad(self.where(citing), SCHEMA.citation, self.entity(work), g)
         seen_entities = set()
         for resolved in extraction.mentions:
             span = resolved.mention.span
@@ -210,10 +212,11 @@ class GraphWriter:
         yield from self.annotation(self.iris.fragment(node, "annotation"), node, part.span, OA.describing, source_text, g)
 
     def citation_quads(self, citation: Citation, doc: NamedNode, g) -> Iterator[Quad]:
-        node = self.iris.citation(citation.key)
+        node = self.entity(citation.entity_key) if citation.entity_key else self.iris.citation(citation.key)
         citing = self.where(citation.cited_by) if citation.cited_by else doc
         yield Quad(citing, SCHEMA.citation, node, g)
-        yield Quad(node, RDF.type, SCHEMA.Message if citation.kind in MESSAGE_KINDS else SCHEMA.CreativeWork, g)
+        if not citation.entity_key:  # a work entity has its type already
+            yield Quad(node, RDF.type, SCHEMA.Message if citation.kind in MESSAGE_KINDS else SCHEMA.CreativeWork, g)
         if citation.identifier:
             yield Quad(node, SCHEMA.identifier, text(citation.identifier), g)
         if citation.title:

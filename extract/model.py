@@ -142,6 +142,7 @@ class Citation:
     author_keys: tuple[str, ...] = ()
     recipient_keys: tuple[str, ...] = ()
     cited_by: str | None = None  # key of the part that cites it, when not the whole document
+    entity_key: str | None = None  # the work entity it is, when the entities stage found its title
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class DocumentRecord:
     handled_by: tuple[tuple[str, str, DateValue | None], ...] = ()  # (role, entity key, when)
     parts: tuple[Part, ...] = ()
     citations: tuple[Citation, ...] = ()
+    cited_works: tuple[tuple[str, str], ...] = ()  # (citing document or part key, work entity key)
     dates: tuple[DateValue, ...] = ()  # every date expression found in the text
 
 
