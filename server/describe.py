@@ -12,10 +12,8 @@ import re
 
 import pyoxigraph as ox
 
-from archivekg.extract.vocab import PREFIXES, RDFS, SCHEMA
+from archivekg.extract.vocab import PREFIXES
 from archivekg.server.storage import get_storage
-
-LABELLING = (RDFS.label, SCHEMA.name)
 
 
 def bind(query: str, bindings: dict) -> str:
