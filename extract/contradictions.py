@@ -8,7 +8,8 @@ Two claims contradict each other when
   a sender in common, the same day sent (or written), and recipients in common where both
   texts name any (the published version of a telegram often names none).
 
-Different days are a change of position over time, not a contradiction. Each contradiction
+Different days, or claims about different moments ("refrain now" vs "employ them next year"),
+are a change of position over time, not a contradiction. Each contradiction
 gets a node that says why: the two sources, the message they share, the opposing quotes.
 """
 
@@ -70,28 +71,49 @@ def presentations(documents: list[DocumentExtraction]) -> dict[str, Presentation
     return found
 
 
+def position(claim: Claim) -> tuple[str, str, str] | None:
+    """(agent, action, target) of a claim that takes a position, else None."""
+    if not claim.proposition or claim.modality not in POSITIONS:
+        return None
+    agent, action, target = claim.proposition.split("|")
+    return agent, action, target
+
+
+def same_moment(a: Claim, b: Claim) -> bool:
+    """Claims about different times (now vs "next year") are a change over time, not a dispute.
+
+    ISO lexical forms nest by prefix: "1951" holds "1951-03", which holds "1951-03-02".
+    """
+    if not (a.date and a.date.value and b.date and b.date.value):
+        return True
+    x, y = a.date.value[:10], b.date.value[:10]
+    return x.startswith(y) or y.startswith(x)
+
+
 def opposed(a: Claim, b: Claim) -> bool:
-    if a.polarity == b.polarity or not a.proposition or not b.proposition:
+    pa, pb = position(a), position(b)
+    if pa is None or pb is None or a.polarity == b.polarity or pa[:2] != pb[:2]:
         return False
-    if a.modality not in POSITIONS or b.modality not in POSITIONS:
-        return False
-    agent_a, action_a, target_a = a.proposition.split("|")
-    agent_b, action_b, target_b = b.proposition.split("|")
-    return agent_a == agent_b and action_a == action_b and (target_a == target_b or not target_a or not target_b)
+    return (pa[2] == pb[2] or not pa[2] or not pb[2]) and same_moment(a, b)
 
 
 def find_contradictions(documents: list[DocumentExtraction], entities: dict[str, Entity] | None = None) -> list[Contradiction]:
     entities = entities or {}
     where = presentations(documents)
-    claims = sorted((c for d in documents for c in d.claims), key=lambda c: c.key)
+    # only claims about the same agent and action can contradict: compare within those groups
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    for claim in sorted((c for d in documents for c in d.claims), key=lambda c: c.key):
+        if (found_position := position(claim)) is not None:
+            groups.setdefault(found_position[:2], []).append(claim)
     found = []
-    for i, a in enumerate(claims):
-        for b in claims[i + 1 :]:
-            pa, pb = where.get(a.stated_in), where.get(b.stated_in)
-            if pa and pb and opposed(a, b) and pa.same_message(pb):
-                shared = pb if pb.is_message and not pa.is_message else pa
-                found.append(Contradiction(f"{a.key}--{b.key}", (a.key, b.key), explain(a, b, pa, pb, entities), shared.key))
-    return found
+    for claims in groups.values():
+        for i, a in enumerate(claims):
+            for b in claims[i + 1 :]:
+                pa, pb = where.get(a.stated_in), where.get(b.stated_in)
+                if pa and pb and opposed(a, b) and pa.same_message(pb):
+                    shared = pb if pb.is_message and not pa.is_message else pa
+                    found.append(Contradiction(f"{a.key}--{b.key}", (a.key, b.key), explain(a, b, pa, pb, entities), shared.key))
+    return sorted(found, key=lambda c: c.key)
 
 
 def explain(a: Claim, b: Claim, pa: Presentation, pb: Presentation, entities: dict[str, Entity]) -> str:
