@@ -114,8 +114,13 @@ class WorkerPool:
     def warm(self) -> None:
         """Start the idle workers now (so the first query does not wait for Python to start)."""
         with self._condition:
-            while len(self._idle) + self._running < self.idle_target:
-                self._idle.append(Worker())
+            self._top_up()
+
+    def _top_up(self) -> None:
+        """Keep `idle` workers ready beside the running ones (within `limit`); call with the lock.
+        Starting one only launches the interpreter: it imports while its first job waits."""
+        while len(self._idle) < self.idle_target and len(self._idle) + self._running < self.limit:
+            self._idle.append(Worker())
 
     def run(self, job: Job, timeout: float) -> Outcome:
         return self._run("query", job, timeout)
@@ -149,9 +154,14 @@ class WorkerPool:
                 self._condition.wait(remaining)
             self._running += 1
             if self._idle:
-                return self._idle.pop()
+                worker = self._idle.pop()
+                self._top_up()  # the next request finds a warm worker too
+                return worker
         try:
-            return Worker()
+            worker = Worker()
+            with self._condition:
+                self._top_up()
+            return worker
         except Exception:
             with self._condition:
                 self._running -= 1
@@ -173,8 +183,7 @@ class WorkerPool:
         worker.kill()
         with self._condition:
             self._running -= 1
-            if len(self._idle) + self._running < self.idle_target:
-                self._idle.append(Worker())
+            self._top_up()
             self._condition.notify()
 
     def close(self) -> None:

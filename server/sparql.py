@@ -66,6 +66,15 @@ def settings():
     return current_app.config["SETTINGS"]
 
 
+@blueprint.before_app_request
+def warm_workers():
+    """On a served app's first request of any kind, start the query workers in the background,
+    so the first query does not wait for Python to start (test apps start them on demand)."""
+    storage = get_storage()
+    if not current_app.testing and hasattr(storage, "start_workers"):
+        storage.start_workers()
+
+
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     limit = settings().max_query_bytes
@@ -256,8 +265,8 @@ def describe_or_edit(storage) -> Response:
     if fmt is None:
         raise not_acceptable(DESCRIPTION_FORMATS)
     if fmt == HTML:
-        if hasattr(storage, "workers"):
-            storage.workers.warm()  # the editor's first query should not wait for a worker to start
+        if hasattr(storage, "start_workers"):
+            storage.start_workers()  # the editor's first query should not wait for a worker to start
         from archivekg.server.editor import editor_context
 
         response = Response(render_template("editor.html", **editor_context(storage)), content_type=content_type(HTML))

@@ -45,6 +45,7 @@ class Storage:
         self._build = stores.current_build_id(self.path)
         self._workers: WorkerPool | None = None
         self._update_lock = threading.Lock()
+        self._warming = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Storage":
@@ -84,6 +85,14 @@ class Storage:
                 if self._workers is None:
                     self._workers = WorkerPool(idle=2, limit=4)
         return self._workers
+
+    def start_workers(self) -> None:
+        """Start the query workers in the background, once (a served app does on its first request)."""
+        with self._lock:
+            if self._warming:
+                return
+            self._warming = True
+        threading.Thread(target=self.workers.warm, name="archivekg-start-workers", daemon=True).start()
 
     def run_user_query(self, text: str, **options) -> Outcome:
         """Run a query from outside in a worker under `settings.timeout` and `settings.max_rows`.

@@ -338,6 +338,17 @@ def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(liv
     assert time.monotonic() - started < 2.0
 
 
+def test_a_cross_join_that_streams_stops_at_the_row_cap_within_the_timeout(live_server, settings):
+    started = time.monotonic()
+    status, headers, body = call(live_server, params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"})
+    assert time.monotonic() - started <= settings.timeout + 2
+    if status == 200:  # the row cap ended it first
+        assert headers["X-Archivekg-Truncated"] == "true"
+        assert len(json.loads(body)["results"]["bindings"]) == settings.max_rows
+    else:
+        assert status == 503 and b"timeout" in body
+
+
 @pytest.fixture()
 def own_app(built_store, settings, tmp_path):
     """An app over a private copy of the seeds store (for updates and other limits)."""
