@@ -101,7 +101,8 @@ class Worker:
 
 
 class WorkerPool:
-    """`idle` warm workers are kept ready; up to `limit` run at once; the rest wait their turn."""
+    """`idle` warm workers are kept ready beside the running ones; up to `limit` run at once,
+    the rest wait their turn. The most recently used worker goes first (its store is warm)."""
 
     def __init__(self, idle: int = 2, limit: int = 4):
         self.idle_target = idle
@@ -120,7 +121,7 @@ class WorkerPool:
         """Keep `idle` workers ready beside the running ones (within `limit`); call with the lock.
         Starting one only launches the interpreter: it imports while its first job waits."""
         while len(self._idle) < self.idle_target and len(self._idle) + self._running < self.limit:
-            self._idle.append(Worker())
+            self._idle.insert(0, Worker())  # at the back of the line: warm workers go first
 
     def run(self, job: Job, timeout: float) -> Outcome:
         return self._run("query", job, timeout)
@@ -171,8 +172,8 @@ class WorkerPool:
     def _release(self, worker: Worker) -> None:
         with self._condition:
             self._running -= 1
-            if len(self._idle) < self.idle_target:
-                self._idle.append(worker)
+            if len(self._idle) < self.limit:
+                self._idle.append(worker)  # next in line: it has the store open and warm
                 worker = None
             self._condition.notify()
         if worker is not None:
