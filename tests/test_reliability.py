@@ -1,0 +1,192 @@
+"""Reliability, quick versions (the long runs are in bench/): fuzzed requests never give a 5xx
+or a traceback; hostile documents are named and skipped while the rest is built; a build
+killed with SIGKILL leaves the previous store intact; a build does not disturb readers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from archivekg import store as stores
+from archivekg.build import build
+from archivekg.commands import export_bytes
+from archivekg.server import create_app
+from archivekg.settings import Settings
+
+from conftest import ROOT, SEEDS
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import write_corpus  # noqa: E402
+
+import pyoxigraph as ox  # noqa: E402
+
+FUZZ_EXAMPLES = int(os.environ.get("ARCHIVEKG_FUZZ_EXAMPLES", "300"))
+VALID_QUERIES = [
+    "SELECT ?s WHERE { ?s a <http://schema.org/Person> } LIMIT 5",
+    "ASK { ?s <http://www.w3.org/2000/01/rdf-schema#label> \"Mao Zedong\"@en }",
+    "PREFIX schema: <http://schema.org/> SELECT ?d ?t WHERE { ?d schema:text ?t } LIMIT 2",
+    "DESCRIBE <http://localhost:5000/id/person/mao-zedong>",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3",
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+]
+ACCEPTS = [
+    "application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values",
+    "text/turtle", "application/n-triples", "application/ld+json", "text/html", "*/*", "image/png", "",
+    "text/html;q=0.1, application/json;q=abc", "*/*;q=0", "application/rdf+xml;charset=latin1",
+]
+PATHS = ["/", "/sparql", "/id/person/mao-zedong", "/id/document/000-aa660109cd128542", "/ontology", "/id/", "/id/person/"]
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@st.composite
+def mutated(draw, texts):
+    """A valid text with a few characters inserted, deleted or replaced."""
+    text = draw(st.sampled_from(texts))
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "replace"]))
+        piece = draw(st.text(min_size=1, max_size=3))
+        if action == "insert":
+            text = text[:at] + piece + text[at:]
+        elif action == "delete":
+            text = text[:at] + text[at + len(piece) :]
+        else:
+            text = text[:at] + piece + text[at + len(piece) :]
+    return text
+
+
+header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60)
+requests = st.fixed_dictionaries(
+    {
+        "method": st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS"]),
+        "path": st.one_of(st.sampled_from(PATHS), mutated(PATHS).map(lambda p: "/" + urllib.parse.quote(p.lstrip("/")))),
+        "query": st.one_of(st.none(), st.text(max_size=80), mutated(VALID_QUERIES)),
+        "accept": st.one_of(st.sampled_from(ACCEPTS), header_text),
+        "as_body": st.booleans(),
+    }
+)
+
+
+@hsettings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(request=requests)
+def test_fuzzed_requests_never_give_a_5xx_or_a_traceback(app, request):
+    client = app.test_client()
+    kwargs = {"headers": {"Accept": request["accept"]}}
+    if request["query"] is not None:
+        if request["as_body"] and request["method"] == "POST":
+            kwargs["data"] = request["query"].encode("utf-8", "surrogatepass")
+            kwargs["content_type"] = "application/sparql-query"
+        else:
+            kwargs["query_string"] = {"query": request["query"]}
+    response = client.open(request["path"], method=request["method"], **kwargs)
+    assert response.status_code < 500, (request, response.data[:300])
+    assert b"Traceback" not in response.data
+
+
+def test_the_server_still_answers_after_the_fuzzing(live_server):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}", timeout=10) as response:
+        assert response.status == 200
+
+
+def run_build(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archivekg", "build", *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def test_hostile_documents_are_named_and_the_rest_is_built(tmp_path):
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    good = (SEEDS / "001_6bf8637f507ce4ab.txt").read_bytes()
+    (corpus / "good.txt").write_bytes(good)
+    (corpus / "control.txt").write_bytes(good[:300] + b"\x01\x07\x1b[31m\x0c" + good[300:])
+    with open(corpus / "big.txt", "wb") as big:  # 20 MB of text
+        for _ in range(20 * 1024 * 1024 // len(good) + 1):
+            big.write(good)
+    (corpus / "one-line.txt").write_bytes(good.replace(b"\n", b" ") * (1024 * 1024 // len(good) + 1))
+    (corpus / "nul.txt").write_bytes(good[:200] + b"\x00" + good[200:])
+    (corpus / "mixed.txt").write_bytes(good[:200] + "Zhou Enlaï".encode("latin-1") + good[200:])
+    (corpus / "folder.txt").mkdir()
+    (corpus / "vanished.txt").symlink_to(tmp_path / "gone.txt")  # found, then gone when read
+    store = tmp_path / "store"
+    result = run_build(str(corpus), "--store", str(store))
+    assert result.returncode == 1, result.stderr  # built, with problems
+    assert "Traceback" not in result.stderr
+    for name in ["big.txt", "one-line.txt", "nul.txt", "mixed.txt", "folder.txt", "vanished.txt"]:
+        assert any(name in line and "skipped" in line for line in result.stderr.splitlines()), f"{name} not named: {result.stderr}"
+    built = stores.open_read_only(store)
+    documents = {str(row["d"].value).rsplit("/", 1)[-1] for row in built.query("SELECT ?d WHERE { ?d a <https://w3id.org/archivekg/ontology#Document> }", use_default_graph_as_union=True)}
+    assert {"good", "control"} <= documents
+
+
+def test_kill_9_during_a_build_leaves_the_previous_store_intact(tmp_path, pipeline):
+    settings = Settings.from_env({}, store=tmp_path / "store")
+    build(settings, [SEEDS], pipeline)
+    before = export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS)
+    previous_builds = set(stores.builds_dir(settings.store).iterdir())
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 60)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivekg", "build", str(corpus), "--store", str(settings.store)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    # kill it while it writes the new store if we catch that moment, else after ~1 s of work
+    deadline = time.monotonic() + 60
+    started = time.monotonic()
+    while time.monotonic() < deadline and process.poll() is None:
+        if set(stores.builds_dir(settings.store).iterdir()) - previous_builds or time.monotonic() - started > 4:
+            break
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS) == before
+    client = create_app(settings).test_client()
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    # and the next build still works
+    assert build(settings, [SEEDS], pipeline).documents == 2
+
+
+def test_a_build_does_not_disturb_readers_until_the_swap(tmp_path, pipeline):
+    settings = Settings.from_env({}, store=tmp_path / "store")
+    build(settings, [SEEDS / "001_6bf8637f507ce4ab.txt"], pipeline)
+    app = create_app(settings)
+    old = int(app.test_client().get("/sparql", query_string={"query": COUNT}).get_json()["results"]["bindings"][0]["n"]["value"])
+    seen: list[int] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def reader():
+        client = app.test_client()
+        while not stop.is_set():
+            response = client.get("/sparql", query_string={"query": COUNT})
+            if response.status_code != 200:
+                errors.append(f"{response.status_code} {response.data[:200]!r}")
+            else:
+                seen.append(int(response.get_json()["results"]["bindings"][0]["n"]["value"]))
+            time.sleep(0.005)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        new = build(settings, [SEEDS], pipeline)
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    new_count = int(next(iter(stores.open_read_only(settings.store).query(COUNT)))["n"].value)
+    assert new.documents == 2 and new_count != old
+    assert set(seen) <= {old, new_count}  # the old answer, then the new one: never a half-built store
+    assert seen[0] == old and seen[-1] == new_count
