@@ -11,12 +11,12 @@ fork), reopen their store when a new build is swapped in, and exit when the serv
 
 from __future__ import annotations
 
-import atexit
 import socket
 import subprocess
 import sys
 import threading
 import time
+import weakref
 from multiprocessing.connection import Connection
 
 from archivekg.server.execution import Job, Outcome, apply_update, execute
@@ -110,7 +110,8 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._running = 0
         self._condition = threading.Condition()
-        atexit.register(self.close)
+        # end the idle workers when the pool is dropped (an app thrown away) or at exit
+        self._finalizer = weakref.finalize(self, _end_all, self._idle)
 
     def warm(self) -> None:
         """Start the idle workers now (so the first query does not wait for Python to start)."""
@@ -172,7 +173,7 @@ class WorkerPool:
     def _release(self, worker: Worker) -> None:
         with self._condition:
             self._running -= 1
-            if len(self._idle) < self.limit:
+            if len(self._idle) <= self.idle_target:
                 self._idle.append(worker)  # next in line: it has the store open and warm
                 worker = None
             self._condition.notify()
@@ -189,6 +190,9 @@ class WorkerPool:
 
     def close(self) -> None:
         with self._condition:
-            idle, self._idle = self._idle, []
-        for worker in idle:
-            worker.kill()
+            _end_all(self._idle)
+
+
+def _end_all(workers: list[Worker]) -> None:
+    while workers:
+        workers.pop().kill()
