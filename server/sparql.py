@@ -192,10 +192,13 @@ def remote_outcome(storage, text: str, options: dict):
 
     job = Job(text, "", prefixes=storage.prefixes(), max_rows=settings().max_rows, **options)
     try:
-        results = storage.query(text, prefixes=job.prefixes)
+        return serialize(storage.query(text, prefixes=job.prefixes), job)
     except QueryError as err:
-        return Outcome("syntax", message=str(err))
-    return serialize(results, job)
+        if type(err).__name__ == "RemoteUnavailableError":  # not the query's fault
+            raise Refusal(502, str(err)) from None
+        return Outcome("syntax", message=str(err).removeprefix("the query is not valid SPARQL: "))
+    except (SyntaxError, OSError, ValueError) as err:
+        return Outcome("error", message=f"the query could not be evaluated: {err}")
 
 
 def check_services(text: str, storage) -> None:
