@@ -64,15 +64,16 @@ class CorpusMaker:
         return header + "\n\n".join(body) + f"\n\n{rng.randint(1, 28)}.{rng.randint(10, 12)}.50   {sender.upper()}\n"
 
     def vary(self, paragraph: str, rng: random.Random) -> str:
-        numbers = _NUMBER.sub(lambda m: self.number_like(m.group(0), rng), paragraph)
+        factor = rng.uniform(0.5, 2.0)  # one factor per paragraph keeps ranges ("2,200 to 3,000") in order
+        numbers = _NUMBER.sub(lambda m: self.number_like(m.group(0), factor), paragraph)
         return self._person.sub(lambda m: rng.choice(self.names["person"]), numbers)
 
     @staticmethod
-    def number_like(number: str, rng: random.Random) -> str:
+    def number_like(number: str, factor: float) -> str:
         value = int(number.replace(",", ""))
         if 1900 <= value <= 1960:
             return number  # a year: keep it
-        new = max(1, int(value * rng.uniform(0.5, 2.0)))
+        new = max(1, round(value * factor))
         return f"{new:,}" if "," in number else str(new)
 
 

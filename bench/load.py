@@ -1,0 +1,184 @@
+"""HTTP load for the benchmarks: start servers on localhost, send bounded closed-loop load.
+
+Every request loop here is bounded in time and count and targets 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_REQUESTS = 200_000  # a hard cap per run, whatever the duration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {seconds} s")
+
+
+@dataclass
+class Server:
+    name: str
+    base: str
+    process: subprocess.Popen
+    query_path: str
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_archivekg(store: Path, threads: int = 32) -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivekg", "serve", "--store", str(store), "--port", str(port), "--threads", str(threads)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    server = Server("archivekg", f"http://127.0.0.1:{port}", process, "/sparql")
+    wait_until_up(server.base + "/sparql?query=ASK%7B%7D", process)
+    return server
+
+
+def start_oxigraph(location: Path) -> Server:
+    port = free_port()
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    process = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    server = Server("oxigraph", f"http://127.0.0.1:{port}", process, "/query")
+    wait_until_up(server.base + "/query?query=ASK%7B%7D", process)
+    return server
+
+
+@dataclass
+class LoadResult:
+    clients: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    def summary(self) -> dict:
+        return {
+            "clients": self.clients, "requests": len(self.latencies), "errors": len(self.errors),
+            "p50_ms": 1000 * self.percentile(50), "p99_ms": 1000 * self.percentile(99),
+            "throughput_rps": self.throughput, "first_errors": self.errors[:5],
+        }
+
+
+def run_load(base: str, paths: list[tuple[str, str]], clients: int, seconds: float) -> LoadResult:
+    """`clients` threads, each on one keep-alive connection, cycling through (path, accept) for
+    `seconds`; a non-2xx answer or a socket error counts as an error."""
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    result = LoadResult(clients, seconds)
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    budget = [MAX_REQUESTS]
+
+    def client(offset: int) -> None:
+        connection = http.client.HTTPConnection(host, port, timeout=60)
+        i = offset
+        mine, errors = [], []
+        while time.monotonic() < stop_at:
+            with lock:
+                if budget[0] <= 0:
+                    break
+                budget[0] -= 1
+            path, accept = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Accept": accept})
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 300:
+                    errors.append(f"{response.status} {path[:80]}")
+                else:
+                    mine.append(time.perf_counter() - started)
+            except (OSError, http.client.HTTPException) as err:
+                errors.append(f"{type(err).__name__} {path[:80]}")
+                connection.close()
+                connection = http.client.HTTPConnection(host, port, timeout=60)
+        connection.close()
+        with lock:
+            result.latencies.extend(mine)
+            result.errors.extend(errors)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - began
+    return result
+
+
+def sequential_ms(base: str, path: str, accept: str, repeats: int) -> float:
+    """Median latency of `repeats` requests one after the other, in ms."""
+    result = run_load_count(base, path, accept, repeats)
+    return 1000 * statistics.median(result)
+
+
+def run_load_count(base: str, path: str, accept: str, repeats: int) -> list[float]:
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Accept": accept})
+        response = connection.getresponse()
+        response.read()
+        if response.status >= 300:
+            raise RuntimeError(f"{base}{path} answered {response.status}")
+        times.append(time.perf_counter() - started)
+    connection.close()
+    return times
+
+
+def query_path(server: Server, query: str) -> str:
+    return f"{server.query_path}?{urllib.parse.urlencode({'query': query})}"

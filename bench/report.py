@@ -1,0 +1,110 @@
+"""bench/RESULTS.md and the plots, from the results dict of bench/run.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TARGETS = """Targets (issue 10): build ≤ 1.3× bare spaCy; linear growth; 2 workers ≥ 1.6× faster than 1;
+store writing ≤ 1.2× bulk_load; SPARQL p50 ≤ 1.5× Oxigraph on small queries and throughput ≥ 0.7×;
+≥ 10× faster than rdflib-endpoint on an analytic query; entity page p50 ≤ 3× an Oxigraph DESCRIBE."""
+
+
+def verdict(ok: bool) -> str:
+    return "meets" if ok else "**misses**"
+
+
+def write_report(results: dict, folder: Path) -> None:
+    lines = ["# Benchmark results", "", "Written by `python bench/run.py" + (" --quick" if results["profile"] == "quick" else "") + "`; "
+             "see bench/README.md. Every ratio compares two systems measured one after the other in the same run.", ""]
+    m = results["machine"]
+    lines += ["## Machine", "", f"- {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}; {m['system']}",
+              f"- {m['date']}; load average at start {', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}",
+              "- **Caveat:** the 2 cores were shared with other jobs during the run, so absolute times are noisy;"
+              " ratios are more stable than times but still affected.", "", TARGETS, ""]
+    if "build" in results:
+        b = results["build"]
+        lines += ["## Extraction", "", "| documents | characters | bare spaCy nlp.pipe (s) | archivekg build (s) | ratio | build without SHACL (s) | ratio |", "|---|---|---|---|---|---|---|"]
+        for r in b["sizes"]:
+            lines.append(f"| {r['documents']} | {r['chars']:,} | {r['spacy_s']:.2f} | {r['build_s']:.2f} | {r['ratio']:.2f}× | {r['build_no_validate_s']:.2f} | {r['ratio_no_validate']:.2f}× |")
+        last = b["sizes"][-1]
+        first = b["sizes"][0]
+        growth = (last["build_s"] / first["build_s"]) / (last["documents"] / first["documents"])
+        lines += ["", f"- Build vs bare spaCy on the largest corpus: {last['ratio']:.2f}× ({verdict(last['ratio'] <= 1.3)} ≤ 1.3×).",
+                  f"- Growth: {last['documents'] // first['documents']}× the documents took {last['build_s'] / first['build_s']:.1f}× the time (1.0 = linear; measured {growth:.2f}).",
+                  f"- CLI build of {b['cli']['1']['documents']} documents (model load included): 1 worker {b['cli']['1']['wall_s']:.1f} s, 2 workers {b['cli']['2']['wall_s']:.1f} s:"
+                  f" speed-up {b['workers_speedup']:.2f}× ({verdict(b['workers_speedup'] >= 1.6)} ≥ 1.6×).",
+                  f"- Peak RSS of the build (main process, 1 worker): {b['cli']['1']['peak_rss_mb']:.0f} MB for {b['cli']['1']['documents']} documents,"
+                  f" i.e. {b['rss_mb_per_1000_docs']:.0f} MB per 1,000 documents if it grew linearly (most of it is the model: see the smallest run).", "",
+                  "![build time vs corpus size](build_time.png)", ""]
+    if "load" in results:
+        lo = results["load"]
+        lines += ["## Loading", "", f"{lo['quads']:,} quads: the build's store writing {lo['ours_s']:.2f} s vs `bulk_load` of the same N-Quads {lo['bulk_load_s']:.2f} s:"
+                  f" {lo['ratio']:.2f}× ({verdict(lo['ratio'] <= 1.2)} ≤ 1.2×).", ""]
+    if "sparql" in results:
+        s = results["sparql"]
+        lines += ["## SPARQL endpoint vs `oxigraph serve-read-only`", "", "Small queries (label, ASK, mentions with LIMIT), JSON results, closed-loop clients on keep-alive connections.", "",
+                  "| clients | archivekg p50 / p99 (ms) | oxigraph p50 / p99 (ms) | p50 ratio | archivekg req/s | oxigraph req/s | throughput ratio | errors |", "|---|---|---|---|---|---|---|---|"]
+        for clients in sorted(s["levels"]["archivekg"], key=int):
+            a, o = s["levels"]["archivekg"][clients], s["levels"]["oxigraph"][clients]
+            lines.append(f"| {clients} | {a['p50_ms']:.1f} / {a['p99_ms']:.1f} | {o['p50_ms']:.1f} / {o['p99_ms']:.1f} | {a['p50_ms'] / o['p50_ms']:.2f}× |"
+                         f" {a['throughput_rps']:.0f} | {o['throughput_rps']:.0f} | {a['throughput_rps'] / o['throughput_rps']:.2f}× | {a['errors']} / {o['errors']} |")
+        one, ox1 = s["levels"]["archivekg"]["1"], s["levels"]["oxigraph"]["1"]
+        an = s["analytic_ms"]
+        lines += ["", f"- p50 at 1 client: {one['p50_ms'] / ox1['p50_ms']:.2f}× ({verdict(one['p50_ms'] / ox1['p50_ms'] <= 1.5)} ≤ 1.5×);"
+                  f" throughput at 1 client {one['throughput_rps'] / ox1['throughput_rps']:.2f}× ({verdict(one['throughput_rps'] / ox1['throughput_rps'] >= 0.7)} ≥ 0.7×).",
+                  f"- Analytic query (mentions per entity, GROUP BY): archivekg {an['archivekg']:.1f} ms, oxigraph {an['oxigraph']:.1f} ms, rdflib-endpoint {an['rdflib-endpoint']:.1f} ms"
+                  f" (called in process, no socket): archivekg is {an['rdflib-endpoint'] / an['archivekg']:.0f}× faster ({verdict(an['rdflib-endpoint'] / an['archivekg'] >= 10)} ≥ 10×).",
+                  f"- Peak RSS of the servers: " + ", ".join(f"{k} {v:.0f} MB" for k, v in s.get("server_rss_mb", {}).items()) + ".", "",
+                  "![latency vs concurrency](latency.png)", ""]
+    if "pages" in results:
+        p = results["pages"]
+        lines += ["## Entity page vs DESCRIBE", "", f"`/id/person/mao-zedong` as HTML p50 {p['page_ms']:.1f} ms vs Oxigraph `DESCRIBE` of the same IRI p50 {p['describe_ms']:.1f} ms:"
+                  f" {p['ratio']:.2f}× ({verdict(p['ratio'] <= 3)} ≤ 3×).", ""]
+    if "soak" in results:
+        k = results["soak"]
+        lines += ["## Load: 32 clients, queries and pages mixed", "", f"{k['seconds']} s: {k['requests']} requests, {k['errors']} errors, p50 {k['p50_ms']:.1f} ms, p99 {k['p99_ms']:.1f} ms,"
+                  f" {k['throughput_rps']:.0f} req/s; server peak RSS {k['server_rss_mb']:.0f} MB; answers afterwards: {k['answers_after']}."
+                  + (f" First errors: {k['first_errors']}" if k["errors"] else ""), ""]
+    if "fuzz" in results:
+        f = results["fuzz"]
+        lines += ["## Fuzzing", "", f"{f['examples']} hypothesis examples (random and mutated queries, Accept headers, paths, methods): "
+                  f"{'no 5xx, no traceback' if f['passed'] else '**FAILED**'} ({f['summary']}, {f['seconds']:.0f} s).", ""]
+    (folder / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    plots(results, folder)
+
+
+def plots(results: dict, folder: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if "build" in results:
+        rows = results["build"]["sizes"]
+        fig, ax = plt.subplots(figsize=(6, 4))
+        docs = [r["documents"] for r in rows]
+        ax.plot(docs, [r["build_s"] for r in rows], "o-", label="archivekg build")
+        ax.plot(docs, [r["build_no_validate_s"] for r in rows], "s--", label="build without SHACL")
+        ax.plot(docs, [r["spacy_s"] for r in rows], "^-", label="bare spaCy nlp.pipe")
+        ax.set_xlabel("documents")
+        ax.set_ylabel("seconds")
+        ax.set_title("Build time vs corpus size")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(folder / "build_time.png", dpi=100)
+        plt.close(fig)
+    if "sparql" in results:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for name, levels in results["sparql"]["levels"].items():
+            clients = sorted(levels, key=int)
+            ax.plot([int(c) for c in clients], [levels[c]["p50_ms"] for c in clients], "o-", label=f"{name} p50")
+            ax.plot([int(c) for c in clients], [levels[c]["p99_ms"] for c in clients], "x--", label=f"{name} p99")
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel("concurrent clients")
+        ax.set_ylabel("latency (ms)")
+        ax.set_title("Small SPARQL queries: latency vs concurrency")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(folder / "latency.png", dpi=100)
+        plt.close(fig)

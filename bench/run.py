@@ -1,0 +1,270 @@
+"""Run every benchmark side by side and write bench/RESULTS.md, results.json and the plots.
+
+    python bench/run.py --quick        # ~5 minutes: 20/80/320 documents, short load runs
+    python bench/run.py                # ~20 minutes: 50/200/800 documents, 60 s soak
+    python bench/run.py --only build   # one part: build, load, sparql, pages, soak, fuzz
+
+Ratios are always measured in the same run, one system after the other on the same data,
+never against numbers from another machine. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import load  # noqa: E402
+from corpus import write_corpus  # noqa: E402
+from report import write_report  # noqa: E402
+
+MAO = "http://localhost:5000/id/person/mao-zedong"
+SMALL_QUERIES = [
+    f"SELECT ?label WHERE {{ <{MAO}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}",
+    f"ASK {{ <{MAO}> a <http://schema.org/Person> }}",
+    f"SELECT ?d WHERE {{ <{MAO}> <https://w3id.org/archivekg/ontology#mentionedIn> ?d }} LIMIT 10",
+]
+ANALYTIC_QUERY = (
+    "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?entity ?label (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?doc) AS ?documents) WHERE { "
+    "?m a oa:Annotation ; oa:hasBody ?entity ; oa:hasTarget/oa:hasSource ?doc . ?entity rdfs:label ?label } "
+    "GROUP BY ?entity ?label ORDER BY DESC(?mentions) LIMIT 20"
+)
+JSON = "application/sparql-results+json"
+PROFILES = {
+    "quick": {"sizes": [20, 80, 320], "serve_docs": 80, "level_s": 4, "soak_s": 10, "repeats": 15, "fuzz": 300},
+    "full": {"sizes": [50, 200, 800], "serve_docs": 200, "level_s": 15, "soak_s": 60, "repeats": 50, "fuzz": 1000},
+}
+
+
+def timed(fn):
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+def bench_build(work: Path, profile: dict) -> dict:
+    """Build vs bare spaCy (same model, same texts), linear growth, workers, peak RSS."""
+    import spacy
+
+    from archivekg.build import build, load_pipeline
+    from archivekg.settings import Settings
+
+    settings = Settings.from_env({})
+    pipeline = load_pipeline(settings)
+    bare = spacy.load(settings.model)
+    rows = []
+    for n in profile["sizes"]:
+        corpus = work / f"corpus-{n}"
+        write_corpus(corpus, n)
+        texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+        spacy_s, _ = timed(lambda: list(bare.pipe(texts, batch_size=16)))
+        build_s, report = timed(lambda: build(Settings.from_env({}, store=work / f"store-{n}"), [corpus], pipeline))
+        novalidate_s, _ = timed(lambda: build(Settings.from_env({}, store=work / f"store-nv-{n}", validate=False), [corpus], pipeline))
+        rows.append({"documents": n, "chars": sum(map(len, texts)), "spacy_s": spacy_s, "build_s": build_s,
+                     "build_no_validate_s": novalidate_s, "quads": report.quads, "ratio": build_s / spacy_s,
+                     "ratio_no_validate": novalidate_s / spacy_s})
+        print(f"  build {n} docs: {build_s:.1f} s (no validation {novalidate_s:.1f} s), bare spaCy {spacy_s:.1f} s", file=sys.stderr)
+    largest = work / f"corpus-{profile['sizes'][-1]}"
+    cli = {}
+    for workers in ("1", "2"):
+        cli[workers] = cli_build(largest, work / f"store-w{workers}", int(workers))
+        print(f"  CLI build --workers {workers}: {cli[workers]['wall_s']:.1f} s, peak RSS {cli[workers]['peak_rss_mb']:.0f} MB", file=sys.stderr)
+    return {"sizes": rows, "cli": cli, "workers_speedup": cli["1"]["wall_s"] / cli["2"]["wall_s"],
+            "rss_mb_per_1000_docs": cli["1"]["peak_rss_mb"] * 1000 / profile["sizes"][-1]}
+
+
+def cli_build(corpus: Path, store: Path, workers: int) -> dict:
+    command = [sys.executable, "-m", "archivekg", "build", str(corpus), "--store", str(store), "--workers", str(workers)]
+    if Path("/usr/bin/time").exists():
+        command = ["/usr/bin/time", "-f", "RSSKB %M"] + command
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise RuntimeError(done.stderr[-2000:])
+    rss = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("RSSKB")]
+    return {"wall_s": wall, "peak_rss_mb": rss[0] / 1024 if rss else float("nan"), "documents": len(list(corpus.glob("*.txt")))}
+
+
+def bench_loading(work: Path, profile: dict) -> dict:
+    """Writing the store as the build does vs pyoxigraph bulk_load of the same N-Quads."""
+    import pyoxigraph as ox
+
+    from archivekg.build import extract, load_pipeline, ontology_path
+    from archivekg.extract.vocab import ONTOLOGY_GRAPH
+    from archivekg.settings import Settings
+
+    settings = Settings.from_env({})
+    corpus = work / f"corpus-{profile['sizes'][-1]}"
+    _, quads = extract(settings, [corpus], load_pipeline(settings))
+    nq = work / "load.nq"
+    nq.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+
+    def ours():
+        store = ox.Store(str(Path(tempfile.mkdtemp(dir=work))))
+        store.bulk_extend(quads)
+        store.bulk_load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+        store.flush()
+
+    def native():
+        store = ox.Store(str(Path(tempfile.mkdtemp(dir=work))))
+        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+        store.flush()
+
+    ours_s = min(timed(ours)[0] for _ in range(3))
+    native_s = min(timed(native)[0] for _ in range(3))
+    return {"quads": len(quads), "ours_s": ours_s, "bulk_load_s": native_s, "ratio": ours_s / native_s}
+
+
+def serving_store(work: Path, profile: dict) -> tuple[Path, Path]:
+    """The store the servers read (built from the serve corpus) and a copy for Oxigraph."""
+    n = profile["serve_docs"]
+    store = work / f"store-{n}"
+    if not store.exists():
+        write_corpus(work / f"corpus-{n}", n)
+        subprocess.run([sys.executable, "-m", "archivekg", "build", str(work / f"corpus-{n}"), "--store", str(store)], check=True, cwd=ROOT, capture_output=True)
+    copy = work / "oxigraph-store"
+    if not copy.exists():
+        shutil.copytree(store.resolve(), copy)
+    return store, copy
+
+
+def bench_sparql(work: Path, profile: dict) -> dict:
+    store, copy = serving_store(work, profile)
+    results: dict = {"levels": {}, "analytic_ms": {}}
+    for starter, location in ((load.start_archivekg, store), (load.start_oxigraph, copy)):
+        server = starter(location)
+        try:
+            paths = [(load.query_path(server, q), JSON) for q in SMALL_QUERIES]
+            load.run_load(server.base, paths, 4, 1.0)  # warm up
+            for clients in (1, 8, 32):
+                summary = load.run_load(server.base, paths, clients, profile["level_s"]).summary()
+                results["levels"].setdefault(server.name, {})[str(clients)] = summary
+                print(f"  {server.name} {clients} clients: p50 {summary['p50_ms']:.1f} ms p99 {summary['p99_ms']:.1f} ms "
+                      f"{summary['throughput_rps']:.0f} req/s, {summary['errors']} errors", file=sys.stderr)
+            results["analytic_ms"][server.name] = load.sequential_ms(server.base, load.query_path(server, ANALYTIC_QUERY), JSON, 5)
+            results.setdefault("server_rss_mb", {})[server.name] = server.peak_rss_mb()
+        finally:
+            server.stop()
+    results["analytic_ms"]["rdflib-endpoint"] = rdflib_endpoint_ms(copy)
+    return results
+
+
+def rdflib_endpoint_ms(location: Path) -> float:
+    """The analytic query through rdflib-endpoint's app, called in process (no socket: this
+    favours rdflib-endpoint, so the ratio is a lower bound)."""
+    import pyoxigraph as ox
+    import rdflib
+    from rdflib_endpoint import SparqlEndpoint
+    from starlette.testclient import TestClient
+
+    data = ox.Store.read_only(str(location)).dump(format=ox.RdfFormat.N_QUADS)
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(data=data.decode("utf-8"), format="nquads")
+    client = TestClient(SparqlEndpoint(graph=dataset))
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        response = client.get("/", params={"query": ANALYTIC_QUERY}, headers={"Accept": JSON})
+        assert response.status_code == 200, response.text[:300]
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def bench_pages(work: Path, profile: dict) -> dict:
+    store, copy = serving_store(work, profile)
+    out = {}
+    server = load.start_archivekg(store)
+    try:
+        path = "/" + MAO.split("/", 3)[3]
+        load.run_load_count(server.base, path, "text/html", 3)
+        out["page_ms"] = load.sequential_ms(server.base, path, "text/html", profile["repeats"])
+    finally:
+        server.stop()
+    server = load.start_oxigraph(copy)
+    try:
+        describe = load.query_path(server, f"DESCRIBE <{MAO}>")
+        load.run_load_count(server.base, describe, "application/n-triples", 3)
+        out["describe_ms"] = load.sequential_ms(server.base, describe, "application/n-triples", profile["repeats"])
+    finally:
+        server.stop()
+    out["ratio"] = out["page_ms"] / out["describe_ms"]
+    return out
+
+
+def bench_soak(work: Path, profile: dict) -> dict:
+    """32 clients mixing SPARQL queries and pages for the soak duration: errors and p99."""
+    store, _ = serving_store(work, profile)
+    server = load.start_archivekg(store)
+    try:
+        paths = [(load.query_path(server, q), JSON) for q in SMALL_QUERIES + [ANALYTIC_QUERY]]
+        paths += [("/" + MAO.split("/", 3)[3], "text/html"), ("/id/document/doc-00001", "text/html"), ("/", "text/html")]
+        summary = load.run_load(server.base, paths, 32, profile["soak_s"]).summary()
+        summary["server_rss_mb"] = server.peak_rss_mb()
+        summary["seconds"] = profile["soak_s"]
+        ok = load.run_load_count(server.base, "/sparql?query=ASK%7B%7D", JSON, 1)
+        summary["answers_after"] = bool(ok)
+    finally:
+        server.stop()
+    return summary
+
+
+def bench_fuzz(work: Path, profile: dict) -> dict:
+    env = dict(os.environ, ARCHIVEKG_FUZZ_EXAMPLES=str(profile["fuzz"]))
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_reliability.py", "-k", "fuzz or still_answers"],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    return {"examples": profile["fuzz"], "passed": done.returncode == 0, "seconds": time.perf_counter() - started,
+            "summary": done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]}
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0")
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(memory) / 1024 / 1024, 1), "python": platform.python_version(),
+            "system": platform.platform(), "load_average_at_start": os.getloadavg(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+PARTS = {"build": bench_build, "load": bench_loading, "sparql": bench_sparql, "pages": bench_pages, "soak": bench_soak, "fuzz": bench_fuzz}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small corpus, short runs (~5 min)")
+    parser.add_argument("--only", choices=sorted(PARTS), action="append", help="run only these parts")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed after)")
+    parser.add_argument("--no-report", action="store_true", help="print the JSON, do not rewrite RESULTS.md")
+    args = parser.parse_args()
+    profile = PROFILES["quick" if args.quick else "full"]
+    work = args.work or Path(tempfile.mkdtemp(prefix="archivekg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = {"profile": "quick" if args.quick else "full", "settings": profile, "machine": machine()}
+    try:
+        for name in args.only or list(PARTS):
+            print(f"{name}...", file=sys.stderr)
+            results[name] = PARTS[name](work, profile)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results, indent=1, default=str))
+    if not args.no_report:
+        (HERE / "results.json").write_text(json.dumps(results, indent=1, default=str))
+        write_report(results, HERE)
+
+
+if __name__ == "__main__":
+    main()
