@@ -70,7 +70,7 @@ def serve(settings: Settings, args: Namespace) -> int:
         app = create_app(settings)
     except _user_errors() as err:
         return fail(str(err))
-    print(f"archivekg: serving {settings.store} at http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    print(f"archivekg: serving {settings.endpoint or settings.store} at http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", file=sys.stderr)
     waitress.serve(app, host=settings.host, port=settings.port, threads=args.threads, ident="archivekg")
     return EXIT_OK
 

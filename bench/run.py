@@ -36,12 +36,20 @@ SMALL_QUERIES = [
     f"ASK {{ <{MAO}> a <http://schema.org/Person> }}",
     f"SELECT ?d WHERE {{ <{MAO}> <https://w3id.org/archivekg/ontology#mentionedIn> ?d }} LIMIT 10",
 ]
-ANALYTIC_QUERY = (
-    "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-    "SELECT ?entity ?label (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?doc) AS ?documents) WHERE { "
-    "?m a oa:Annotation ; oa:hasBody ?entity ; oa:hasTarget/oa:hasSource ?doc . ?entity rdfs:label ?label } "
-    "GROUP BY ?entity ?label ORDER BY DESC(?mentions) LIMIT 20"
-)
+ANALYTIC_QUERIES = {
+    "mentions per entity": (
+        "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?entity ?label (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?doc) AS ?documents) WHERE { "
+        "?m a oa:Annotation ; oa:hasBody ?entity ; oa:hasTarget/oa:hasSource ?doc . ?entity rdfs:label ?label } "
+        "GROUP BY ?entity ?label ORDER BY DESC(?mentions) LIMIT 20"
+    ),
+    "entities mentioned together": (
+        "PREFIX kg: <https://w3id.org/archivekg/ontology#> "
+        "SELECT ?a ?b (COUNT(DISTINCT ?doc) AS ?shared) WHERE { ?a kg:mentionedIn ?doc . ?b kg:mentionedIn ?doc . "
+        "FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b ORDER BY DESC(?shared) LIMIT 20"
+    ),
+}
+ANALYTIC_QUERY = ANALYTIC_QUERIES["mentions per entity"]
 JSON = "application/sparql-results+json"
 PROFILES = {
     "quick": {"sizes": [20, 80, 320], "serve_docs": 80, "level_s": 4, "soak_s": 10, "repeats": 15, "fuzz": 300},
@@ -78,12 +86,14 @@ def bench_build(work: Path, profile: dict) -> dict:
                      "ratio_no_validate": novalidate_s / spacy_s})
         print(f"  build {n} docs: {build_s:.1f} s (no validation {novalidate_s:.1f} s), bare spaCy {spacy_s:.1f} s", file=sys.stderr)
     largest = work / f"corpus-{profile['sizes'][-1]}"
+    smallest = cli_build(work / f"corpus-{profile['sizes'][0]}", work / "store-small-cli", 1)
     cli = {}
     for workers in ("1", "2"):
         cli[workers] = cli_build(largest, work / f"store-w{workers}", int(workers))
         print(f"  CLI build --workers {workers}: {cli[workers]['wall_s']:.1f} s, peak RSS {cli[workers]['peak_rss_mb']:.0f} MB", file=sys.stderr)
     return {"sizes": rows, "cli": cli, "workers_speedup": cli["1"]["wall_s"] / cli["2"]["wall_s"],
-            "rss_mb_per_1000_docs": cli["1"]["peak_rss_mb"] * 1000 / profile["sizes"][-1]}
+            "cli_smallest": smallest,
+            "rss_mb_per_1000_docs": (cli["1"]["peak_rss_mb"] - smallest["peak_rss_mb"]) * 1000 / (profile["sizes"][-1] - profile["sizes"][0])}
 
 
 def cli_build(corpus: Path, store: Path, workers: int) -> dict:
@@ -156,21 +166,28 @@ def bench_sparql(work: Path, profile: dict) -> dict:
                 results["levels"].setdefault(server.name, {})[str(clients)] = summary
                 print(f"  {server.name} {clients} clients: p50 {summary['p50_ms']:.1f} ms p99 {summary['p99_ms']:.1f} ms "
                       f"{summary['throughput_rps']:.0f} req/s, {summary['errors']} errors", file=sys.stderr)
-            results["analytic_ms"][server.name] = load.sequential_ms(server.base, load.query_path(server, ANALYTIC_QUERY), JSON, 5)
+            for title, query in ANALYTIC_QUERIES.items():
+                results["analytic_ms"].setdefault(title, {})[server.name] = load.sequential_ms(server.base, load.query_path(server, query), JSON, 5)
             results.setdefault("server_rss_mb", {})[server.name] = server.peak_rss_mb()
         finally:
             server.stop()
-    results["analytic_ms"]["rdflib-endpoint"] = rdflib_endpoint_ms(copy)
+    for title, query in ANALYTIC_QUERIES.items():
+        results["analytic_ms"][title]["rdflib-endpoint"] = rdflib_endpoint_ms(copy, query)
     return results
 
 
-def rdflib_endpoint_ms(location: Path) -> float:
+def rdflib_endpoint_ms(location: Path, query: str) -> float:
     """The analytic query through rdflib-endpoint's app, called in process (no socket: this
     favours rdflib-endpoint, so the ratio is a lower bound)."""
+    import warnings
+
     import pyoxigraph as ox
     import rdflib
     from rdflib_endpoint import SparqlEndpoint
-    from starlette.testclient import TestClient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette's note about httpx
+        from starlette.testclient import TestClient
 
     data = ox.Store.read_only(str(location)).dump(format=ox.RdfFormat.N_QUADS)
     dataset = rdflib.Dataset(default_union=True)
@@ -179,7 +196,7 @@ def rdflib_endpoint_ms(location: Path) -> float:
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        response = client.get("/", params={"query": ANALYTIC_QUERY}, headers={"Accept": JSON})
+        response = client.get("/", params={"query": query}, headers={"Accept": JSON})
         assert response.status_code == 200, response.text[:300]
         times.append(time.perf_counter() - started)
     return 1000 * statistics.median(times)

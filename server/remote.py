@@ -93,6 +93,10 @@ class RemoteStorage:
             if 400 <= err.code < 500:
                 raise QueryError(detail or f"the remote endpoint refused the query (HTTP {err.code})") from None
             raise RemoteUnavailableError(f"the remote SPARQL endpoint failed (HTTP {err.code}): {detail[:300]}") from None
+        except TimeoutError:
+            raise RemoteUnavailableError(
+                f"the remote SPARQL endpoint did not answer within the {self.settings.timeout:g} s limit; make the query more selective"
+            ) from None
         except (urllib.error.URLError, OSError) as err:
             raise RemoteUnavailableError(f"the remote SPARQL endpoint {self.endpoint} cannot be reached: {getattr(err, 'reason', err)}") from None
 

@@ -43,7 +43,10 @@ ACCEPTS = [
     "text/turtle", "application/n-triples", "application/ld+json", "text/html", "*/*", "image/png", "",
     "text/html;q=0.1, application/json;q=abc", "*/*;q=0", "application/rdf+xml;charset=latin1",
 ]
-PATHS = ["/", "/sparql", "/id/person/mao-zedong", "/id/document/000-aa660109cd128542", "/ontology", "/id/", "/id/person/"]
+PATHS = [
+    "/", "/sparql", "/id/person/mao-zedong", "/id/person/mao-zedong.ttl", "/id/document/000-aa660109cd128542", "/ontology",
+    "/id/", "/id/person/", "/search", "/disputes", "/.well-known/void", "/sparql/prefixes.json", "/static/../../etc/passwd",
+]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 

@@ -127,6 +127,39 @@ def test_serve_from_the_remote_store_answers_like_the_embedded_one(built_store, 
     response = client.get("/sparql", query_string={"query": "SELEC nothing"})
     assert response.status_code == 400
 
+    # the pages too come from the remote store
+    page = client.get("/id/person/mao-zedong", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and b"Mao Zedong" in page.data
+    assert client.get("/id/person/nobody-at-all", headers={"Accept": "text/html"}).status_code == 404
+
+
+def test_serve_with_an_endpoint_builds_nothing(tmp_path, remote):
+    """`archivekg serve --endpoint` starts without a local store (it would build seeds/ otherwise)."""
+    import signal
+
+    from conftest import ROOT
+
+    port = free_port()
+    store = tmp_path / "no-store"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivekg", "serve", "--store", str(store), "--port", str(port), "--endpoint", f"{remote}/query"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "serve --endpoint did not come up"
+                time.sleep(0.2)
+        assert b"true" in body or b"false" in body
+        assert not store.exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)
+
 
 def test_remote_storage_names_an_unreachable_endpoint(settings):
     from archivekg.server.storage import QueryError
