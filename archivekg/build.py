@@ -106,7 +106,7 @@ def build(settings: Settings, paths: list[Path], pipeline: Pipeline | None = Non
         if settings.validate:
             from archivekg.validate import check_store
 
-            check_store(store)
+            check_store(store, sample=settings.validate_sample)
         store.flush()
         del store
     except BaseException:

@@ -39,6 +39,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="processes for the spaCy pipeline (default 1)")
     p.add_argument("--out", type=Path, help="also write one N-Quads file per document into this folder")
     p.add_argument("--no-validate", dest="validate", action="store_false", default=None, help="skip SHACL validation")
+    p.add_argument(
+        "--validate-sample",
+        type=int,
+        metavar="N",
+        help="validate N documents of a larger corpus, spread evenly, plus all entities (default 10; 0: every document)",
+    )
 
     p = sub.add_parser("serve", help="serve SPARQL and the linked-data pages (builds seeds/ first if there is no store)")
     common(p)

@@ -31,6 +31,7 @@ class Settings:
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
     endpoint: str | None = None
     validate: bool = True
+    validate_sample: int = 10  # a build of more documents validates this many of them (0: all)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -68,6 +69,7 @@ ENVIRONMENT = {
     "update_token": ("ARCHIVEKG_UPDATE_TOKEN", str),
     "service_allowlist": ("ARCHIVEKG_SERVICE_ALLOWLIST", lambda v: tuple(v.split())),
     "endpoint": ("ARCHIVEKG_ENDPOINT", str),
+    "validate_sample": ("ARCHIVEKG_VALIDATE_SAMPLE", int),
 }
 
 

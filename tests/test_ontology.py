@@ -239,3 +239,33 @@ def test_ontology_refuses_formats_it_cannot_give(client):
     response = client.get("/ontology", headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert "text/turtle" in response.get_data(as_text=True)
+
+
+def test_a_large_build_validates_a_sample_and_validate_reads_everything(tmp_path, pipeline, settings):
+    """The build validates a spread of documents of a large corpus; `check_store` without a
+    sample reads every document graph, so a fault in any document is found there."""
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from archivekg.build import build
+    from archivekg.validate import ValidationError, check_store, sample_graphs
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(6):
+        (corpus / f"t{n}.txt").write_text(f"Telegram No. {n + 1} from Mao Zedong to Stalin, {n + 1}.10.1950.", encoding="utf-8")
+    local = dataclasses.replace(settings, store=tmp_path / "store", validate_sample=2)
+    build(local, [corpus], pipeline)
+    store = ox.Store(str(local.store.resolve()))
+    graphs, sampled, total = sample_graphs(store, 2)
+    assert (sampled, total) == (2, 6)
+    assert sample_graphs(store, 6) is None
+    # break one document that the sample does not read: only the full check finds it
+    doc_graphs = sorted({q.graph_name.value for q in store.quads_for_pattern(None, None, ox.NamedNode("https://w3id.org/archivekg/ontology#Document"), None)})
+    unsampled = next(g for g in doc_graphs if ox.NamedNode(g) not in graphs)
+    subject = next(q.subject for q in store.quads_for_pattern(None, None, None, ox.NamedNode(unsampled)) if "/id/document/" in q.subject.value)
+    store.add(ox.Quad(subject, ox.NamedNode("http://schema.org/dateCreated"), ox.Literal("sometime in 1950"), ox.NamedNode(unsampled)))
+    check_store(store, sample=2)
+    with pytest.raises(ValidationError):
+        check_store(store)
