@@ -71,6 +71,9 @@ def write_report(results: dict, folder: Path) -> None:
         f = results["fuzz"]
         lines += ["## Fuzzing", "", f"{f['examples']} hypothesis examples (random and mutated queries, Accept headers, paths, methods): "
                   f"{'no 5xx, no traceback' if f['passed'] else '**FAILED**'} ({f['summary']}, {f['seconds']:.0f} s).", ""]
+    notes = folder / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
     (folder / "RESULTS.md").write_text("\n".join(lines) + "\n")
     plots(results, folder)
 

@@ -14,6 +14,7 @@ Virtuoso does so by default).
 from __future__ import annotations
 
 import hashlib
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +26,8 @@ from archivekg.extract.vocab import PREFIXES
 from archivekg.server.storage import QueryError
 from archivekg.settings import Settings
 
+BUILD_ID_SECONDS = 10.0
+KG_SHA256 = "https://w3id.org/archivekg/ontology#sha256"
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -57,8 +60,28 @@ class RemoteStorage:
 
     @property
     def build_id(self) -> str:
-        """Stands for the remote content in ETags: the endpoint (the remote store has no builds)."""
-        return "remote-" + hashlib.sha256(self.endpoint.encode()).hexdigest()[:12]
+        """Stands for the remote content in ETags, so a new push changes every ETag: a digest of
+        the build graph's document hashes (three aggregates, cheap on any store), asked at
+        most every BUILD_ID_SECONDS. If the remote cannot say, a value that changes each time."""
+        now = time.monotonic()
+        cached = getattr(self, "_build_id", None)
+        if cached and now - cached[0] < BUILD_ID_SECONDS:
+            return cached[1]
+        query = (
+            f"SELECT (COUNT(?h) AS ?n) (MIN(STR(?h)) AS ?low) (MAX(STR(?h)) AS ?high) "
+            f"WHERE {{ GRAPH <{self.settings.base_iri}graph/build> {{ ?d <{KG_SHA256}> ?h }} }}"
+        )
+        try:
+            row = next(iter(self.query(query)))
+            state = "|".join(str(row[v].value) if row[v] is not None else "" for v in ("n", "low", "high"))
+        except (QueryError, StopIteration, TypeError, KeyError):
+            state = str(time.time_ns())
+        build_id = "remote-" + hashlib.sha256(f"{self.endpoint}|{state}".encode()).hexdigest()[:12]
+        self._build_id = (now, build_id)
+        return build_id
+
+    def close(self) -> None:
+        """Nothing to stop: no worker processes serve a remote store."""
 
     def prefixes(self) -> dict[str, str]:
         return dict(PREFIXES)

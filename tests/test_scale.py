@@ -161,6 +161,20 @@ def test_serve_with_an_endpoint_builds_nothing(tmp_path, remote):
         process.wait(10)
 
 
+def test_remote_build_id_changes_when_the_remote_content_does(built_store, settings, remote):
+    """ETags name the build: pushing other content to the remote store must change them."""
+    assert run_push(settings, Namespace(endpoint=f"{remote}/store", store=None)) == 0
+    storage = RemoteStorage.from_settings(Settings.from_env({}, endpoint=f"{remote}/query"))
+    before = storage.build_id
+    assert storage.build_id == before  # stable while nothing changes
+    extra = f'<{settings.base_iri}id/document/extra> <https://w3id.org/archivekg/ontology#sha256> "ffff" .\n'.encode()
+    request = urllib.request.Request(f"{remote}/store?graph={settings.base_iri}graph/build", data=extra, method="POST", headers={"Content-Type": "application/n-triples"})
+    urllib.request.urlopen(request).read()
+    storage._build_id = None  # skip the few seconds' cache
+    assert storage.build_id != before
+    assert run_push(settings, Namespace(endpoint=f"{remote}/store", store=None)) == 0  # as it was
+
+
 def test_remote_storage_names_an_unreachable_endpoint(settings):
     from archivekg.server.storage import QueryError
 
