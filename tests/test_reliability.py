@@ -102,8 +102,15 @@ def test_the_server_still_answers_after_the_fuzzing(live_server):
         assert response.status == 200
 
 
-def run_build(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archivekg", "build", *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+MEMORY_BOUND_MB = 1024  # the model and two small documents take ~300 MB; a 20 MB text read whole would take far more
+# `archivekg build ...` that also prints its own peak RSS on stderr
+MEASURED_BUILD = (
+    "import resource, sys\n"
+    "from archivekg.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('peak-rss-kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
 
 def test_hostile_documents_are_named_and_the_rest_is_built(tmp_path):
@@ -121,9 +128,12 @@ def test_hostile_documents_are_named_and_the_rest_is_built(tmp_path):
     (corpus / "folder.txt").mkdir()
     (corpus / "vanished.txt").symlink_to(tmp_path / "gone.txt")  # found, then gone when read
     store = tmp_path / "store"
-    result = run_build(str(corpus), "--store", str(store))
+    result = subprocess.run([sys.executable, "-c", MEASURED_BUILD, "build", str(corpus), "--store", str(store)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 1, result.stderr  # built, with problems
     assert "Traceback" not in result.stderr
+    peak_mb = int(result.stderr.rsplit("peak-rss-kb ", 1)[1].split()[0]) / 1024
+    assert peak_mb < MEMORY_BOUND_MB, f"the build of a 20 MB corpus peaked at {peak_mb:.0f} MB"
     for name in ["big.txt", "one-line.txt", "nul.txt", "mixed.txt", "folder.txt", "vanished.txt"]:
         assert any(name in line and "skipped" in line for line in result.stderr.splitlines()), f"{name} not named: {result.stderr}"
     built = stores.open_read_only(store)
