@@ -60,6 +60,17 @@ class RuleData:
     context_patterns: tuple[ContextPattern, ...]
 
     @cached_property
+    def alias_index(self) -> dict[str, str]:
+        """Every name of every entry, in the form names are compared in -> the entry's id."""
+        from archivekg.extract.resolve import normalise_name
+
+        index: dict[str, str] = {}
+        for entry in self.entries:
+            for name in entry.names():
+                index.setdefault(normalise_name(name), entry.id)
+        return index
+
+    @cached_property
     def by_id(self) -> dict[str, GazetteerEntry]:
         return {e.id: e for e in self.entries}
 

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from archivekg.extract.gazetteer import RuleData
 from archivekg.extract.model import Mention, SourceText, TextSpan
 from archivekg.extract.nlp import DEMONYM_LABEL
+from archivekg.extract.resolve import normalise_name
 
 # spaCy's and our ruler's labels -> the contract's kinds; other labels are not named things
 LABEL_KINDS = {
@@ -63,7 +64,21 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention
                 continue
             mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
     add_glossed_names(text, source.key, mentions)
+    add_letter_spaced(text, source.key, rules, mentions)
     return [mentions[k] for k in sorted(mentions)]
+
+
+_LETTER_SPACED = re.compile(r"(?<![\w])[A-Za-z](?: [A-Za-z]){2,}(?:  +[A-Za-z](?: [A-Za-z])+)*(?![\w])")
+
+
+def add_letter_spaced(text: str, doc_key: str, rules: RuleData, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A known name typed with its letters spaced out ("S T A L I N", "M A O  Z E D O N G")."""
+    for match in _LETTER_SPACED.finditer(text):
+        words = ["".join(w.split(" ")) for w in re.split(r"  +", match.group())]
+        entry_id = rules.alias_index.get(normalise_name(" ".join(words)))
+        start, end = match.span()
+        if entry_id and not overlaps(mentions, start, end):
+            mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, match.group()), rules.by_id[entry_id].kind, entry_id)
 
 
 _BEFORE_GLOSS = re.compile(r"(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}) ?\[$")

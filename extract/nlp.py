@@ -34,7 +34,8 @@ RULER_LABELS = {
 }
 DEMONYM_LABEL = "DEMONYM"
 _CAPS_WORD = re.compile(r"(?<![\w'’])([A-Z][A-Z'’]+)(?![\w])")
-_BETWEEN = {"TEXT": {"REGEX": r"^(\[|\]|\s+)$"}, "OP": "*"}  # brackets and line breaks inside a name
+# brackets and line breaks inside a name ("[Chinese People's] Volunteers", "Mao\nZedong")
+_BETWEEN = {"TEXT": {"IN": ["[", "]", "\n", "\n\n", "\n\n\n", " ", "  "]}, "OP": "*"}
 
 
 class ModelMissingError(RuntimeError):
@@ -80,26 +81,12 @@ def gazetteer_patterns(nlp: Language, rules: RuleData) -> list[dict]:
                     if i:
                         pattern.append(_BETWEEN)
                     pattern.append({"LOWER": token.lower()})
-            for variant in (pattern, letter_spaced(name)):
-                if variant and variant not in seen:
-                    seen.append(variant)
-                    patterns.append({"label": RULER_LABELS[entry.kind], "pattern": variant, "id": entry.id})
+            if pattern not in seen:
+                seen.append(pattern)
+                patterns.append({"label": RULER_LABELS[entry.kind], "pattern": pattern, "id": entry.id})
         for demonym in entry.demonyms:
             patterns.append({"label": DEMONYM_LABEL, "pattern": [{"ORTH": demonym}], "id": entry.id})
     return patterns
-
-
-def letter_spaced(name: str) -> list[dict] | None:
-    """'S T A L I N' or 'M a o  Z e d o n g': a name typed with its letters spaced out."""
-    words = name.split()
-    if not all(w.isalpha() for w in words) or sum(map(len, words)) < 4:
-        return None
-    pattern: list[dict] = []
-    for i, word in enumerate(words):
-        if i:
-            pattern.append(_BETWEEN)
-        pattern.extend({"LOWER": letter.lower()} for letter in word)
-    return pattern
 
 
 @Language.factory(

@@ -49,10 +49,7 @@ def surface_form(text: str) -> str:
 
 def resolve_entities(mentions: Iterable[Mention], rules: RuleData) -> tuple[list[Entity], list[ResolvedMention]]:
     mentions = list(mentions)
-    alias_index: dict[str, str] = {}
-    for entry in rules.entries:
-        for name in entry.names():
-            alias_index.setdefault(normalise_name(name), entry.id)
+    alias_index = rules.alias_index
 
     def known(mention: Mention) -> str | None:
         if mention.gazetteer_id:
