@@ -12,7 +12,8 @@ import pyoxigraph as ox
 from archivekg.extract.vocab import KG, SCHEMA
 from archivekg.server import urls
 from archivekg.server.describe import select
-from archivekg.server.facts import claim_card, display, humanize, local_name, names_of, place, title, titled
+from archivekg.server.facts import claim_cards, objects, places
+from archivekg.server.titles import display, humanize, local_name, names_of, title, titled
 from archivekg.server.markup import Mark, marked_text
 
 ANNOTATIONS = """SELECT DISTINCT ?body ?start ?end ?polarity WHERE {
@@ -24,8 +25,8 @@ SPAN_RANKS = {"part": 0, "claim": 1, "figure": 2}
 
 def document_text(node: ox.NamedNode) -> dict:
     """The document's text as HTML with its marks, and how many of each kind it has."""
-    rows = select("SELECT ?text WHERE { ?this schema:text ?text } LIMIT 1", this=node)
-    text = rows[0]["text"].value if rows else ""
+    texts = objects(node, SCHEMA.text)
+    text = texts[0].value if texts else ""
     annotations = select(ANNOTATIONS, this=node)
     names = names_of({r["body"] for r in annotations})
     marks, counts = [], {}
@@ -59,9 +60,10 @@ def quoted_messages(node: ox.NamedNode) -> list[dict]:
         this=node,
     )
     names = titled({r[n] for r in rows for n in ("part", "sender", "recipient") if r[n] is not None})
+    where = places({r["part"] for r in rows})
     found: dict = {}
     for r in rows:
-        entry = found.setdefault(r["part"], {"href": urls.page(r["part"].value), "title": names.get(r["part"]) or title(r["part"]), "senders": [], "recipients": [], "date": "", "kind": "", "place": place(r["part"])})
+        entry = found.setdefault(r["part"], {"href": urls.page(r["part"].value), "title": names.get(r["part"]) or title(r["part"]), "senders": [], "recipients": [], "date": "", "kind": "", "place": where.get(r["part"])})
         for key, name in (("senders", "sender"), ("recipients", "recipient")):
             if r[name] is not None and display(r[name], names) not in entry[key]:
                 entry[key].append(display(r[name], names))
@@ -75,7 +77,8 @@ def citations(node: ox.NamedNode) -> list[dict]:
         """SELECT DISTINCT ?c WHERE { { ?this schema:citation ?c } UNION { ?part schema:isPartOf ?this ; schema:citation ?c } } ORDER BY ?c""",
         this=node,
     )
-    return [{"text": title(r["c"]), "href": urls.page(r["c"].value)} for r in rows]
+    names = titled({r["c"] for r in rows})
+    return [{"text": names.get(r["c"]) or title(r["c"]), "href": urls.page(r["c"].value)} for r in rows]
 
 
 def document_claims(node: ox.NamedNode) -> list[dict]:
@@ -83,7 +86,7 @@ def document_claims(node: ox.NamedNode) -> list[dict]:
         """SELECT DISTINCT ?c WHERE { ?c a kg:Claim ; kg:statedIn ?where . { FILTER(?where = ?this) } UNION { ?where schema:isPartOf ?this } } ORDER BY ?c""",
         this=node,
     )
-    return [claim_card(r["c"]) for r in rows]
+    return claim_cards({r["c"]: None for r in rows})
 
 
 DOCUMENTS = """SELECT ?d ?name ?id ?date ?kind WHERE { ?d a kg:Document .
@@ -105,13 +108,14 @@ def documents() -> list[dict]:
             d["dates"].add(r["date"].value[:10])
         if r["kind"] is not None:
             d["kind"] = humanize(local_name(r["kind"].value))
+    names = titled(node for node, d in found.items() if d["name"] is None)
     rows = []
-    for d in found.values():
+    for node, d in found.items():
         ids = sorted(d.pop("ids"))
         dates = sorted(d.pop("dates"))
         d["identifier"] = ", ".join(ids)
         d["date"] = dates[0] if dates else ""
-        d["title"] = d["name"] or title(ox.NamedNode(d["iri"]))
+        d["title"] = d["name"] or names.get(node) or title(node)
         rows.append(d)
     return sorted(rows, key=lambda d: (d["date"] or "9999", d["title"]))
 
@@ -140,20 +144,23 @@ def numbers() -> dict:
     }
 
 
-def disputes() -> list[dict]:
-    """Each contradiction: why, and both claims side by side, each linked to its place."""
-    rows = select(
-        """SELECT ?x ?a ?b ?why ?shared WHERE { ?x a kg:Contradiction ; kg:claimA ?a ; kg:claimB ?b .
-        OPTIONAL { ?x kg:explanation ?why } OPTIONAL { ?x kg:sharedMessage ?shared } } ORDER BY ?x"""
-    )
+DISPUTES = """SELECT ?x ?a ?b ?why ?shared WHERE { ?x a kg:Contradiction ; kg:claimA ?a ; kg:claimB ?b .
+  OPTIONAL { ?x kg:explanation ?why } OPTIONAL { ?x kg:sharedMessage ?shared } } ORDER BY ?x"""
+
+
+def disputes(only: ox.NamedNode | None = None) -> list[dict]:
+    """Each contradiction (or `only` that one): why, and both claims side by side, each
+    linked to its place."""
+    rows = select(DISPUTES.replace("?x a kg:Contradiction", "VALUES ?x { ?only } ?x a kg:Contradiction") if only else DISPUTES, **({"only": only} if only else {}))
     names = titled({r["shared"] for r in rows if r["shared"] is not None})
+    cards = {card["iri"]: card for card in claim_cards({c: None for r in rows for c in (r["a"], r["b"])})}
     return [
         {
             "href": urls.page(r["x"].value),
             "anchor": urls.split_iri(r["x"].value)[1] if urls.split_iri(r["x"].value) else "",
             "explanation": r["why"].value if r["why"] is not None else "",
             "shared": display(r["shared"], names) if r["shared"] is not None else None,
-            "claims": [claim_card(r["a"]), claim_card(r["b"])],
+            "claims": [cards[r["a"].value], cards[r["b"].value]],
         }
         for r in rows
     ]

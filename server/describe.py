@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
+from flask import g, has_app_context
 
 from archivekg.extract.vocab import PREFIXES
 from archivekg.server.storage import get_storage
+
+CHUNK = 200  # IRIs per VALUES clause
 
 
 def bind(query: str, bindings: dict) -> str:
@@ -29,8 +32,34 @@ def bind(query: str, bindings: dict) -> str:
 
 
 def select(query: str, **bindings) -> list:
-    """Rows of a SELECT, with `?name` variables bound to the given terms."""
-    return list(get_storage().query(bind(query, bindings), prefixes=PREFIXES))
+    """Rows of a SELECT, with `?name` variables bound to the given terms.
+
+    Within one request the same query is run once: a page asks for a thing's statements
+    for its table, its picture and its header, and gets them from the first answer."""
+    text = bind(query, bindings)
+    answered = g.setdefault("archivekg_answers", {}) if has_app_context() else {}
+    if text not in answered:
+        answered[text] = list(get_storage().query(text, prefixes=PREFIXES))
+    return answered[text]
+
+
+def values(name: str, nodes) -> str:
+    """A `VALUES ?name { ... }` clause for the given IRIs (written by pyoxigraph, escaped)."""
+    return f"VALUES ?{name} {{ {' '.join(str(n) for n in nodes)} }}"
+
+
+def select_each(query: str, nodes, name: str = "this") -> list:
+    """Rows of `query` for every node at once: `?name` takes each node through a VALUES
+    clause put at the start of its WHERE (in chunks, so the text stays small). One query
+    for a list of things instead of one per thing."""
+    nodes = sorted({n for n in nodes if isinstance(n, ox.NamedNode)}, key=str)
+    head, brace, body = query.partition("WHERE {")
+    if not brace:
+        raise ValueError("select_each needs a query with `WHERE {`")
+    rows: list = []
+    for chunk in (nodes[i : i + CHUNK] for i in range(0, len(nodes), CHUNK)):
+        rows += select(f"{head}WHERE {{ {values(name, chunk)} {body}")
+    return rows
 
 
 def ask(query: str, **bindings) -> bool:
@@ -43,14 +72,24 @@ def exists(iri: str) -> bool:
     return ask("ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }", this=node)
 
 
+def remembered(key: tuple, compute):
+    """`compute()`, once per request for the same key (like `select`'s answers)."""
+    if not has_app_context():
+        return compute()
+    known = g.setdefault("archivekg_remembered", {})
+    if key not in known:
+        known[key] = compute()
+    return known[key]
+
+
 def outgoing(node: ox.NamedNode) -> list[ox.Triple]:
     rows = select("SELECT DISTINCT ?p ?o WHERE { ?this ?p ?o }", this=node)
-    return [ox.Triple(node, r["p"], r["o"]) for r in rows]
+    return remembered(("out", node), lambda: [ox.Triple(node, r["p"], r["o"]) for r in rows])
 
 
 def incoming(node: ox.NamedNode) -> list[ox.Triple]:
     rows = select("SELECT DISTINCT ?s ?p WHERE { ?s ?p ?this }", this=node)
-    return [ox.Triple(r["s"], r["p"], node) for r in rows]
+    return remembered(("in", node), lambda: [ox.Triple(r["s"], r["p"], node) for r in rows])
 
 
 def is_fragment_of(term, iri: str) -> bool:
@@ -84,31 +123,21 @@ def description(iri: str) -> list[ox.Triple]:
 
 def labelling(nodes) -> dict[ox.NamedNode, list[tuple[ox.NamedNode, ox.Literal]]]:
     """node -> its labelling statements (rdfs:label, schema:name) as (predicate, literal)."""
-    nodes = sorted((n for n in nodes if isinstance(n, ox.NamedNode)), key=str)
     found: dict = {}
-    for chunk in (nodes[i : i + 200] for i in range(0, len(nodes), 200)):
-        values = " ".join(str(n) for n in chunk)  # NamedNode str() is a valid, escaped <IRI>
-        for row in select(f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ rdfs:label schema:name }} ?s ?p ?label }}"):
-            found.setdefault(row["s"], []).append((row["p"], row["label"]))
+    for row in select_each("SELECT ?s ?p ?label WHERE { VALUES ?p { rdfs:label schema:name } ?s ?p ?label }", nodes, "s"):
+        found.setdefault(row["s"], []).append((row["p"], row["label"]))
     return found
+
+
+LABELS = """SELECT ?s ?label ?rank WHERE { { ?s rdfs:label ?label BIND(0 AS ?rank) } UNION { ?s schema:name ?label BIND(1 AS ?rank) } }"""
 
 
 def labels(nodes) -> dict[ox.NamedNode, list[ox.Literal]]:
     """node -> its rdfs:label (or, lacking one, schema:name) literals, for the given nodes."""
-    nodes = [n for n in nodes if isinstance(n, ox.NamedNode)]
-    if not nodes:
-        return {}
-    found: dict[ox.NamedNode, list[ox.Literal]] = {}
-    for chunk in (nodes[i : i + 200] for i in range(0, len(nodes), 200)):
-        values = " ".join(str(n) for n in chunk)  # NamedNode str() is a valid, escaped <IRI>
-        rows = select(
-            f"""SELECT ?s ?label ?rank WHERE {{ VALUES ?s {{ {values} }}
-            {{ ?s rdfs:label ?label BIND(0 AS ?rank) }} UNION {{ ?s schema:name ?label BIND(1 AS ?rank) }} }}
-            ORDER BY ?s ?rank ?label"""
-        )
-        for row in rows:
-            found.setdefault(row["s"], []).append(row["label"])
-    return found
+    found: dict[ox.NamedNode, list] = {}
+    for row in select_each(LABELS, nodes, "s"):
+        found.setdefault(row["s"], []).append((int(row["rank"].value), row["label"].value, row["label"]))
+    return {node: [label for _, _, label in sorted(ranked)] for node, ranked in found.items()}
 
 
 def label_of(node, fallback: str | None = None) -> str:

@@ -1,90 +1,99 @@
 """What a page about one thing shows, as plain data: its statements in readable form (labels,
 not raw IRIs), its incoming links, its place in a document, the claims and figures it has
 to do with, and its neighbourhood. Templates only lay these dicts out.
+
+Cost: a page asks a handful of queries whatever it shows. The thing's own statements are read
+once per request (`describe.select` remembers them) and the rest comes from them; lists of
+things (claims, places, titles) are asked for all at once with VALUES. Long lists are cut at
+`SHOWN` items with "and N more" linking to a SPARQL query for all of them: a person named in
+a thousand telegrams gets a page as quick as one named in two.
 """
 
 from __future__ import annotations
 
-import re
-
 import pyoxigraph as ox
 
-from archivekg.extract.vocab import OA, OWL, RDF, RDFS, SKOS
+from archivekg.extract.vocab import KG, OA, OWL, RDF, SCHEMA, SKOS
 from archivekg.server import urls
-from archivekg.server.describe import incoming, labels, outgoing, select
+from archivekg.server.describe import incoming, outgoing, select, select_each
 from archivekg.server.markup import snippet
+from archivekg.server.titles import display, first_rows, humanize, humanize_class, local_name, predicate_name, titled, value_of
 
 # predicates some pages show in a place of their own (not again in the statement table)
 ANNOTATION_LINKS = {OA.hasBody, OA.hasSource}
-PREDICATE_NAMES = {RDF.type: "type", RDFS.label: "name", SKOS.altLabel: "other name", OWL.sameAs: "same as"}
-LONG_TEXT = 400
+SHOWN = 25  # items of one list shown on a page (values of one predicate, claims, figures, documents)
+SNIPPETS_SHOWN = 10  # mentions shown per document on an entity page
 
 
-def humanize(local: str) -> str:
-    """'dateSent' -> 'date sent', 'MilitaryUnit' -> 'military unit'."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+def more(total: int, shown: int, query: str) -> dict | None:
+    """'and N more', linked to a SPARQL query that lists them all; None when all are shown."""
+    return {"count": total - shown, "href": urls.sparql(query)} if total > shown else None
 
 
-def local_name(iri: str) -> str:
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
-
-
-def names_of(nodes) -> dict:
-    """node -> display name, for every node that has a label or schema:name."""
-    return {node: values[0].value for node, values in labels(nodes).items()}
-
-
-def predicate_name(p: ox.NamedNode, names: dict) -> str:
-    return PREDICATE_NAMES.get(p) or names.get(p) or humanize(local_name(p.value))
-
-
-def display(term, names: dict) -> dict:
-    """A node or literal as the pages show it: text, link, and a small note."""
-    if isinstance(term, ox.Literal):
-        value = term.value
-        note = term.language or ("" if term.datatype.value.endswith("#string") else urls.compact(term.datatype.value))
-        if len(value) > LONG_TEXT:
-            value = value[:LONG_TEXT].rstrip() + " …"
-        return {"text": value, "href": None, "note": note, "literal": True}
-    value = term.value
-    wikidata = urls.wikidata_id(value)
-    text = names.get(term) or (f"Wikidata {wikidata}" if wikidata else None) or humanize_class(value)
-    return {"text": text, "href": urls.link(value), "note": wikidata or "", "literal": False, "iri": value}
-
-
-def humanize_class(value: str) -> str:
-    compacted = urls.compact(value)
-    if compacted != value:  # a vocabulary term
-        return humanize(local_name(value))
-    parts = urls.split_iri(value)
-    return f"{parts[0]} {parts[1]}" + (f" #{parts[2]}" if parts[2] else "") if parts else value
+def listing(items: list, total: int, query: str) -> dict:
+    return {"items": items, "total": total, "more": more(total, len(items), query)}
 
 
 def statements(node: ox.NamedNode, skip=()) -> tuple[list[dict], list[dict]]:
     """(outgoing, incoming) statements, grouped by predicate, in readable form."""
     out = [t for t in outgoing(node) if t.predicate not in skip]
     into = [t for t in incoming(node) if t.predicate not in ANNOTATION_LINKS and t.predicate not in skip]
-    named = {t.predicate for t in out + into} | {t.object for t in out} | {t.subject for t in into}
+    out_groups = grouped(out, lambda t: t.object)
+    in_groups = grouped(into, lambda t: t.subject)
+    named = set(out_groups) | set(in_groups) | {v for vs in out_groups.values() for v in vs[:SHOWN]} | {v for vs in in_groups.values() for v in vs[:SHOWN]}
     names = titled(named)
-    return group(out, names, lambda t: t.object), group(into, names, lambda t: t.subject)
+    return (
+        rows(out_groups, names, lambda p: f"SELECT ?value WHERE {{ {node} {p} ?value }}"),
+        rows(in_groups, names, lambda p: f"SELECT ?thing WHERE {{ ?thing {p} {node} }}"),
+    )
 
 
-def group(triples, names, other) -> list[dict]:
+def grouped(triples, other) -> dict:
+    """predicate -> the terms at the other end, in a stable order (IRIs and literals by text)."""
     groups: dict = {}
     for t in triples:
-        groups.setdefault(t.predicate, []).append(display(other(t), names))
-    rows = [
-        {"predicate": predicate_name(p, names), "curie": urls.compact(p.value), "values": sorted(values, key=lambda v: v["text"].lower())}
-        for p, values in groups.items()
-    ]
+        groups.setdefault(t.predicate, []).append(other(t))
+    return {p: sorted(terms, key=lambda term: (term.value, str(term))) for p, terms in groups.items()}
+
+
+def rows(groups: dict, names: dict, query_for) -> list[dict]:
+    found = []
+    for p, terms in groups.items():
+        values = sorted((display(term, names) for term in terms[:SHOWN]), key=lambda v: v["text"].lower())
+        found.append({"predicate": predicate_name(p, names), "curie": urls.compact(p.value), "values": values, "more": more(len(terms), SHOWN, query_for(p))})
     order = {"type": 0, "name": 1, "other name": 2, "same as": 3}
-    return sorted(rows, key=lambda r: (order.get(r["predicate"], 9), r["predicate"]))
+    return sorted(found, key=lambda r: (order.get(r["predicate"], 9), r["predicate"]))
 
 
-PLACE = """SELECT ?doc ?start ?end ?exact ?prefix ?suffix WHERE {
+def objects(node: ox.NamedNode, predicate: ox.NamedNode) -> list:
+    """The objects of one of the thing's own statements (from the statements read once)."""
+    return sorted((t.object for t in outgoing(node) if t.predicate == predicate), key=lambda o: o.value)
+
+
+def kinds(node: ox.NamedNode) -> list[str]:
+    return [humanize(local_name(t.value)) for t in objects(node, RDF.type)]
+
+
+def wikidata(node: ox.NamedNode) -> list[dict]:
+    return [{"id": urls.wikidata_id(w.value), "href": w.value} for w in objects(node, OWL.sameAs) if urls.wikidata_id(w.value)]
+
+
+def other_names(node: ox.NamedNode) -> list[str]:
+    return sorted({a.value for a in objects(node, SKOS.altLabel)})
+
+
+def own_text(node: ox.NamedNode) -> str | None:
+    """The schema:text of a quoted message (or any node that carries one)."""
+    texts = objects(node, SCHEMA.text)
+    return texts[0].value if texts else None
+
+
+PLACE = """SELECT ?this ?doc ?start ?end ?exact ?prefix ?suffix WHERE {
   ?a oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?p , ?q .
   ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
-  OPTIONAL { ?q oa:prefix ?prefix } OPTIONAL { ?q oa:suffix ?suffix } } ORDER BY ?doc ?start"""
+  OPTIONAL { ?q oa:prefix ?prefix } OPTIONAL { ?q oa:suffix ?suffix } }"""
+DESCRIBED_PLACE = PLACE.replace("?a oa:hasTarget", "?a oa:hasBody ?this ; oa:motivatedBy oa:describing ; oa:hasTarget")
+TARGETED_PLACE = PLACE.replace("?a oa:hasTarget", "?this oa:hasTarget")
 
 
 def anchor_for(node: ox.NamedNode, start: int, end: int) -> str:
@@ -94,100 +103,132 @@ def anchor_for(node: ox.NamedNode, start: int, end: int) -> str:
     return urls.mention_anchor(start, end)
 
 
+def places(nodes) -> dict:
+    """node -> where it stands in its document (a snippet and the link to that place), for
+    claims, figures, quoted messages and mentions: two queries for all of them."""
+    nodes = set(nodes)
+    by_place = lambda r: (r["doc"].value, int(r["start"].value))  # noqa: E731
+    found = {}
+    for query in (DESCRIBED_PLACE, TARGETED_PLACE):
+        rows_of = select_each(query, nodes - set(found))
+        found.update({node: row for node, row in first_rows(rows_of, by_place).items() if node not in found})
+    names = titled({row["doc"] for row in found.values()})
+    result = {}
+    for node, row in found.items():
+        href = urls.in_document(row["doc"].value, anchor_for(node, int(row["start"].value), int(row["end"].value)))
+        result[node] = {"document": display(row["doc"], names), "href": href, "snippet": snippet(value_of(row, "prefix"), value_of(row, "exact"), value_of(row, "suffix"), href)}
+    return result
+
+
 def place(node: ox.NamedNode) -> dict | None:
-    """Where a claim, figure, quoted message or mention stands in its document: a snippet
-    and the link to that place."""
-    rows = select(PLACE.replace("?a oa:hasTarget", "?a oa:hasBody ?this ; oa:motivatedBy oa:describing ; oa:hasTarget"), this=node)
-    rows = rows or select(PLACE.replace("?a oa:hasTarget", "?this oa:hasTarget"), this=node)
-    if not rows:
-        return None
-    row = rows[0]
-    start, end = int(row["start"].value), int(row["end"].value)
-    href = urls.in_document(row["doc"].value, anchor_for(node, start, end))
-    text = lambda name: row[name].value if row[name] is not None else ""  # noqa: E731
-    return {
-        "document": display(row["doc"], titled([row["doc"]])),
-        "href": href,
-        "snippet": snippet(text("prefix"), text("exact"), text("suffix"), href),
-    }
+    return places([node]).get(node)
 
 
 MENTIONS = """SELECT ?m ?doc ?start ?end ?exact ?prefix ?suffix WHERE {
-  ?m oa:hasBody ?this ; oa:motivatedBy oa:identifying ; oa:hasTarget ?t .
-  ?t oa:hasSource ?doc ; oa:hasSelector ?p , ?q . ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-  ?q a oa:TextQuoteSelector ; oa:exact ?exact . OPTIONAL { ?q oa:prefix ?prefix } OPTIONAL { ?q oa:suffix ?suffix }
-} ORDER BY ?doc ?start"""
+  ?m oa:hasBody ?this ; oa:motivatedBy oa:identifying ; oa:hasTarget ?t . ?t oa:hasSource ?doc FILTER(?doc IN (?shown))
+  ?t oa:hasSelector ?p , ?q . ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact
+  OPTIONAL { ?q oa:prefix ?prefix } OPTIONAL { ?q oa:suffix ?suffix } }"""
 
 
-def mentions(node: ox.NamedNode) -> list[dict]:
-    """The documents that mention a thing, each with its mentions as linked snippets."""
-    rows = select(MENTIONS, this=node)
-    names = titled({r["doc"] for r in rows})
-    documents: dict = {}
-    for r in rows:
-        start, end = int(r["start"].value), int(r["end"].value)
-        href = urls.in_document(r["doc"].value, urls.mention_anchor(start, end))
-        text = lambda name: r[name].value if r[name] is not None else ""  # noqa: E731
-        doc = documents.setdefault(r["doc"], {"document": display(r["doc"], names), "snippets": []})
-        doc["snippets"].append(snippet(text("prefix"), text("exact"), text("suffix"), href))
-    return list(documents.values())
+def mentions(node: ox.NamedNode) -> dict:
+    """The documents that mention a thing (the first `SHOWN`, from its kg:mentionedIn), each
+    with its mentions as linked snippets (the first `SNIPPETS_SHOWN`). The snippets are the
+    stored quote selectors, asked for the shown documents only (the filter keeps the query
+    to them, where a VALUES clause would make the store start from every mention)."""
+    documents = objects(node, KG.mentionedIn)
+    shown = documents[:SHOWN]
+    query = f"SELECT ?document WHERE {{ {node} kg:mentionedIn ?document }}"
+    if not shown:
+        return listing([], 0, query)
+    names = titled(shown)
+    found = {doc: {"document": display(doc, names), "snippets": [], "count": 0, "more": None} for doc in shown}
+    rows_of = select(MENTIONS.replace("?shown", ", ".join(str(d) for d in shown)), this=node)
+    for r in sorted(rows_of, key=lambda r: (r["doc"].value, int(r["start"].value), int(r["end"].value))):
+        doc = found[r["doc"]]
+        doc["count"] += 1
+        if len(doc["snippets"]) < SNIPPETS_SHOWN:
+            href = urls.in_document(r["doc"].value, urls.mention_anchor(int(r["start"].value), int(r["end"].value)))
+            doc["snippets"].append(snippet(value_of(r, "prefix"), value_of(r, "exact"), value_of(r, "suffix"), href))
+    for doc, entry in found.items():
+        hidden = entry["count"] - len(entry["snippets"])
+        entry["more"] = {"count": hidden, "href": urls.page(doc.value)} if hidden else None
+    return listing([entry for entry in found.values() if entry["count"]], len(documents), query)
 
 
-CLAIMS = """SELECT DISTINCT ?c ?role WHERE {
-  { ?c kg:claimant ?this BIND("claimant" AS ?role) } UNION { ?c kg:about ?this BIND("about" AS ?role) }
-  UNION { ?c kg:statedIn ?this BIND("stated" AS ?role) } UNION { ?c kg:reportedBy ?this BIND("reporter" AS ?role) }
-  ?c a kg:Claim } ORDER BY ?c"""
+def linked(node: ox.NamedNode, kind: str, predicates: dict) -> dict:
+    """The things of one kind (claims, figures) linked to `node` by one of `predicates`,
+    from its incoming statements: thing -> the roles (predicate names) it has."""
+    found: dict = {}
+    for t in incoming(node):
+        parts = urls.split_iri(t.subject.value) if t.predicate in predicates and isinstance(t.subject, ox.NamedNode) else None
+        if parts and parts[0] == kind and not parts[2]:
+            found.setdefault(t.subject, set()).add(predicates[t.predicate])
+    return dict(sorted(found.items(), key=lambda item: item[0].value))
 
-CLAIM = """SELECT ?quote ?polarity ?claimant ?stated ?date ?modality WHERE { ?this a kg:Claim .
+
+CLAIM_ROLES = {KG.claimant: "claimant", KG.about: "about", KG.statedIn: "stated", KG.reportedBy: "reporter"}
+CLAIM = """SELECT ?this ?quote ?polarity ?claimant ?stated ?date ?modality WHERE { ?this a kg:Claim .
   OPTIONAL { ?this kg:quote ?quote } OPTIONAL { ?this kg:polarity ?polarity } OPTIONAL { ?this kg:modality ?modality }
-  OPTIONAL { ?this kg:claimant ?claimant } OPTIONAL { ?this kg:statedIn ?stated } OPTIONAL { ?this kg:date ?date } } LIMIT 1"""
+  OPTIONAL { ?this kg:claimant ?claimant } OPTIONAL { ?this kg:statedIn ?stated } OPTIONAL { ?this kg:date ?date } }"""
+
+
+def claim_cards(claims: dict) -> list[dict]:
+    """Claims (node -> role or None) as the pages show them: quote, polarity, claimant, where
+    stated, its place; a few queries for all of them, in the order given."""
+    found = first_rows(select_each(CLAIM, claims))
+    names = titled({r[n] for r in found.values() for n in ("claimant", "stated") if r[n] is not None})
+    where = places(claims)
+    cards = []
+    for node, role in claims.items():
+        row = found.get(node)
+        get = lambda name: row[name] if row is not None and row[name] is not None else None  # noqa: E731
+        cards.append({
+            "iri": node.value,
+            "href": urls.page(node.value),
+            "role": role,
+            "quote": get("quote").value if get("quote") else "",
+            "polarity": local_name(get("polarity").value).lower() if get("polarity") else "unknown",
+            "modality": humanize(local_name(get("modality").value)) if get("modality") else "",
+            "claimant": display(get("claimant"), names) if get("claimant") else None,
+            "stated": display(get("stated"), names) if get("stated") else None,
+            "date": get("date").value if get("date") else "",
+            "place": where.get(node),
+        })
+    return cards
 
 
 def claim_card(node: ox.NamedNode, role: str | None = None) -> dict:
-    """One claim as the pages show it: quote, polarity, claimant, where it is stated."""
-    rows = select(CLAIM, this=node)
-    row = rows[0] if rows else {}
-    get = lambda name: row[name] if row and row[name] is not None else None  # noqa: E731
-    names = titled([t for t in (get("claimant"), get("stated")) if t is not None])
-    polarity = get("polarity")
-    return {
-        "iri": node.value,
-        "href": urls.page(node.value),
-        "role": role,
-        "quote": get("quote").value if get("quote") else "",
-        "polarity": local_name(polarity.value).lower() if polarity else "unknown",
-        "modality": humanize(local_name(get("modality").value)) if get("modality") else "",
-        "claimant": display(get("claimant"), names) if get("claimant") else None,
-        "stated": display(get("stated"), names) if get("stated") else None,
-        "date": get("date").value if get("date") else "",
-        "place": place(node),
-    }
+    return claim_cards({node: role})[0]
 
 
-def claims(node: ox.NamedNode) -> list[dict]:
-    roles: dict = {}
-    for r in select(CLAIMS, this=node):
-        roles.setdefault(r["c"], []).append(r["role"].value)
-    return [claim_card(c, ", ".join(sorted(set(rs)))) for c, rs in roles.items()]
+def claims(node: ox.NamedNode) -> dict:
+    """The claims a thing makes, is the subject of, states or reports (the first `SHOWN`)."""
+    roles = linked(node, "claim", CLAIM_ROLES)
+    shown = {c: ", ".join(sorted(rs)) for c, rs in list(roles.items())[:SHOWN]}
+    query = f"SELECT DISTINCT ?claim WHERE {{ ?claim a kg:Claim ; kg:claimant|kg:about|kg:statedIn|kg:reportedBy {node} }}"
+    return listing(claim_cards(shown), len(roles), query)
 
 
-FIGURES = """SELECT DISTINCT ?f ?quote ?item ?count ?min ?max WHERE {
-  { ?f kg:heldBy ?this } UNION { ?f kg:statedIn ?this } UNION { ?f kg:place ?this }
-  ?f a kg:MilitaryFigure . OPTIONAL { ?f kg:quote ?quote } OPTIONAL { ?f kg:item ?item }
-  OPTIONAL { ?f kg:count ?count } OPTIONAL { ?f kg:minCount ?min } OPTIONAL { ?f kg:maxCount ?max } } ORDER BY ?f"""
+FIGURE_LINKS = {KG.heldBy: "held by", KG.statedIn: "stated in", KG.place: "place"}
+FIGURE = """SELECT ?this ?quote ?item ?count ?min ?max WHERE { ?this a kg:MilitaryFigure . OPTIONAL { ?this kg:quote ?quote }
+  OPTIONAL { ?this kg:item ?item } OPTIONAL { ?this kg:count ?count } OPTIONAL { ?this kg:minCount ?min } OPTIONAL { ?this kg:maxCount ?max } }"""
 
 
-def figures(node: ox.NamedNode) -> list[dict]:
-    found = {}
-    for r in select(FIGURES, this=node):
-        value = lambda name: r[name].value if r[name] is not None else None  # noqa: E731
-        amount = value("count") or "–".join(v for v in (value("min"), value("max")) if v)
-        found.setdefault(r["f"], {"href": urls.page(r["f"].value), "quote": value("quote") or "", "item": value("item") or "", "amount": amount, "place": place(r["f"])})
-    return list(found.values())
-
-
-def kinds(node: ox.NamedNode) -> list[str]:
-    return [humanize(local_name(r["t"].value)) for r in select("SELECT DISTINCT ?t WHERE { ?this a ?t } ORDER BY ?t", this=node)]
+def figures(node: ox.NamedNode) -> dict:
+    """The military figures a thing holds, states or is the place of (the first `SHOWN`)."""
+    every = list(linked(node, "figure", FIGURE_LINKS))
+    shown = every[:SHOWN]
+    found = first_rows(select_each(FIGURE, shown))
+    where = places(shown)
+    items = []
+    for f in shown:
+        if f not in found:
+            continue
+        r = found[f]
+        amount = value_of(r, "count") or "–".join(v for v in (value_of(r, "min"), value_of(r, "max")) if v)
+        items.append({"href": urls.page(f.value), "quote": value_of(r, "quote"), "item": value_of(r, "item"), "amount": amount, "place": where.get(f)})
+    query = f"SELECT DISTINCT ?figure WHERE {{ ?figure a kg:MilitaryFigure ; kg:heldBy|kg:statedIn|kg:place {node} }}"
+    return listing(items, len(every), query)
 
 
 GROUPED_KINDS = {"claim": ("claims", "#claims"), "figure": ("figures", "#figures")}
@@ -197,91 +238,24 @@ def neighbours(node: ox.NamedNode, limit: int = 10) -> list[dict]:
     """The dataset nodes one statement away (not annotations, fragments or classes); claims
     and figures, which can be many, are drawn as one node each that links to their list."""
     out = [(t.object, t.predicate, "out") for t in outgoing(node) if t.predicate != RDF.type]
-    into = [(t.subject, t.predicate, "in") for t in incoming(node)]
-    seen, found, grouped = set(), [], {}
+    into = [(t.subject, t.predicate, "in") for t in incoming(node) if t.predicate not in ANNOTATION_LINKS]  # annotations are not drawn
+    seen, found, grouped_links = set(), [], {}
     for other, predicate, direction in out + into:
         parts = urls.split_iri(other.value) if isinstance(other, ox.NamedNode) else None
         if not parts or parts[2] or parts[0] in ("mention", "build") or other == node or other in seen:
             continue
         seen.add(other)
         if parts[0] in GROUPED_KINDS:
-            grouped.setdefault(parts[0], []).append((predicate, direction))
+            grouped_links.setdefault(parts[0], []).append((predicate, direction))
         else:
             found.append((other, predicate, direction, parts[0]))
     found.sort(key=lambda f: (f[3] == "document", f[0].value))
-    found = found[: max(limit - len(grouped), 0)]
-    names = titled({f[0] for f in found} | {f[1] for f in found} | {p for links in grouped.values() for p, _ in links})
+    found = found[: max(limit - len(grouped_links), 0)]
+    names = titled({f[0] for f in found} | {f[1] for f in found} | {p for links in grouped_links.values() for p, _ in links})
     drawn = [{"text": names.get(o) or humanize_class(o.value), "href": urls.page(o.value), "kind": k, "predicate": predicate_name(p, names), "direction": d} for o, p, d, k in found]
-    for kind, links in sorted(grouped.items()):
+    for kind, links in sorted(grouped_links.items()):
         plural, anchor = GROUPED_KINDS[kind]
         predicate, direction = links[0]
         text = f"{len(links)} {plural}" if len(links) > 1 else f"1 {kind}"
         drawn.append({"text": text, "href": anchor, "kind": kind, "predicate": predicate_name(predicate, names), "direction": direction})
     return drawn
-
-
-TITLE_KINDS = ("document", "part", "citation", "claim", "figure", "mention")
-
-
-def title(node: ox.NamedNode) -> str:
-    """A readable name for any node: its label, else one made from what the graph says
-    (a telegram's number, a quoted message's sender and date, a claim's quote)."""
-    names = names_of([node])
-    if node in names:
-        return names[node]
-    parts = urls.split_iri(node.value)
-    kind = parts[0] if parts else "thing"
-    if kind in ("document", "citation"):
-        rows = select(
-            """SELECT ?id ?kind WHERE { ?this schema:identifier ?id . OPTIONAL { ?this schema:text ?t }
-            OPTIONAL { ?this kg:documentKind ?kind } OPTIONAL { ?this a schema:Message BIND(1 AS ?message) }
-            BIND(IF(BOUND(?t) && CONTAINS(?t, ?id), STRLEN(STRBEFORE(?t, ?id)), 1000000) AS ?at) } ORDER BY ?at ?id LIMIT 1""",
-            this=node,
-        )
-        if rows:
-            what = humanize(local_name(rows[0]["kind"].value)).capitalize() if rows[0]["kind"] is not None else ("Document" if kind == "document" else "Cited document")
-            return f"{what} No. {rows[0]['id'].value}"
-    if kind == "part":
-        rows = select("SELECT ?who ?date WHERE { OPTIONAL { ?this schema:sender|schema:author ?s . ?s rdfs:label ?who } OPTIONAL { ?this schema:dateSent ?date } } LIMIT 1", this=node)
-        if rows and rows[0]["who"] is not None:
-            return f"Message from {rows[0]['who'].value}" + (f", {rows[0]['date'].value[:10]}" if rows[0]["date"] is not None else "")
-    if kind in ("claim", "figure"):
-        rows = select("SELECT ?q WHERE { ?this kg:quote ?q } LIMIT 1", this=node)
-        if rows:
-            return f"{kind.capitalize()}: “{short(rows[0]['q'].value)}”"
-    if kind == "mention":
-        rows = select("SELECT ?x WHERE { ?this oa:hasTarget/oa:hasSelector/oa:exact ?x } LIMIT 1", this=node)
-        if rows:
-            return f"Mention: “{rows[0]['x'].value}”"
-    return humanize_class(node.value)
-
-
-def short(text: str, length: int = 70) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def titled(nodes) -> dict:
-    """node -> display name, for labelled nodes and for the dataset nodes `title` can name."""
-    names = names_of(nodes)
-    for node in nodes:
-        if node not in names and isinstance(node, ox.NamedNode):
-            parts = urls.split_iri(node.value)
-            if parts and not parts[2] and parts[0] in TITLE_KINDS:
-                names[node] = title(node)
-    return names
-
-
-def wikidata(node: ox.NamedNode) -> list[dict]:
-    rows = select("SELECT ?w WHERE { ?this owl:sameAs ?w } ORDER BY ?w", this=node)
-    return [{"id": urls.wikidata_id(r["w"].value), "href": r["w"].value} for r in rows if urls.wikidata_id(r["w"].value)]
-
-
-def other_names(node: ox.NamedNode) -> list[str]:
-    return [r["a"].value for r in select("SELECT DISTINCT ?a WHERE { ?this skos:altLabel ?a } ORDER BY ?a", this=node)]
-
-
-
-def own_text(node: ox.NamedNode) -> str | None:
-    """The schema:text of a quoted message (or any node that carries one)."""
-    rows = select("SELECT ?t WHERE { ?this schema:text ?t } LIMIT 1", this=node)
-    return rows[0]["t"].value if rows else None

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from archivekg.extract.iris import ENTITY_SEGMENTS
 from archivekg.extract.vocab import SCHEMA
-from archivekg.server import corpus, facts, graphics, urls
+from archivekg.server import corpus, facts, graphics, titles, urls
 from archivekg.server.describe import description, exists
 from archivekg.server.negotiate import HTML, JSON, negotiate
 from archivekg.server.render import RDF_ONLY, THING_FORMATS, Page, respond
@@ -51,7 +51,7 @@ def thing(kind: str, slug: str):
 
 
 def common_context(node: ox.NamedNode, kind: str, slug: str, skip=()) -> dict:
-    title = facts.title(node)
+    title = titles.title(node)
     out, into = facts.statements(node, skip=skip)
     return {
         "title": title,
@@ -90,7 +90,7 @@ def thing_context(node: ox.NamedNode, kind: str, slug: str) -> dict:
     if kind == "claim":
         context["claim"] = facts.claim_card(node)
     if kind == "contradiction":
-        context["dispute"] = next((d for d in corpus.disputes() if d["anchor"] == slug), None)
+        context["dispute"] = next(iter(corpus.disputes(only=node)), None)
     context["text"] = facts.own_text(node)
     return context
 
