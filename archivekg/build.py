@@ -73,7 +73,7 @@ def extract(settings: Settings, paths: list[Path], pipeline: Pipeline | None = N
     sources, problems = read_sources(paths)
     pipeline = pipeline or load_pipeline(settings)
     corpus = extract_corpus(pipeline, sources, settings.workers, progress_bar(len(sources)))
-    corpus = CorpusExtraction(corpus.documents, corpus.entities, corpus.contradictions, tuple(problems))
+    corpus = CorpusExtraction(corpus.documents, corpus.entities, corpus.contradictions, tuple(problems) + corpus.problems)
     iris = IriMinter(settings.base_iri)
     meta = pipeline.nlp.meta
     quads = list(corpus_quads(corpus, iris))
@@ -88,8 +88,9 @@ def write_per_document(quads: list[ox.Quad], out: Path) -> None:
     for quad in quads:
         by_graph.setdefault(quad.graph_name.value, []).append(quad)
     for graph, graph_quads in by_graph.items():
-        name = graph.rstrip("/").rsplit("/", 1)[-1]
-        (out / f"{name}.nq").write_bytes(ox.serialize(graph_quads, format=ox.RdfFormat.N_QUADS))
+        kind, _, name = graph.split("/graph/", 1)[-1].rpartition("/")
+        # a document's graph is KEY.nq; the corpus graphs _entities.nq, _build.nq (a slug never starts with _)
+        (out / (f"{name}.nq" if kind == "document" else f"_{name}.nq")).write_bytes(ox.serialize(graph_quads, format=ox.RdfFormat.N_QUADS))
 
 
 def build(settings: Settings, paths: list[Path], pipeline: Pipeline | None = None, out: Path | None = None) -> BuildReport:
@@ -108,9 +109,10 @@ def build(settings: Settings, paths: list[Path], pipeline: Pipeline | None = Non
 
             check_store(store, sample=settings.validate_sample)
         store.flush()
+        statements = len(store)
         del store
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     stores.swap_in(settings.store, target)
-    return BuildReport(settings.store, len(corpus.documents), len(corpus.entities), len(quads), corpus.problems)
+    return BuildReport(settings.store, len(corpus.documents), len(corpus.entities), statements, corpus.problems)

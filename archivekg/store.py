@@ -39,6 +39,7 @@ def exists(store: Path) -> bool:
 def swap_in(store: Path, new_build: Path) -> None:
     """Point `store` at `new_build` atomically; old builds beyond KEEP_BUILDS are removed."""
     store.parent.mkdir(parents=True, exist_ok=True)
+    complete_marker(new_build).touch()
     if store.exists() and not store.is_symlink():
         # a store made by hand (or by an older version): keep it as a previous build
         store.rename(new_build.parent / f"{store.name}-previous-{os.getpid()}")
@@ -50,15 +51,35 @@ def swap_in(store: Path, new_build: Path) -> None:
     prune(store)
 
 
+def complete_marker(build: Path) -> Path:
+    """A file beside a build that says it was completed and swapped in."""
+    return build.parent / (build.name + ".complete")
+
+
+def builder_alive(build: Path) -> bool:
+    """Whether the process that is writing `build` (its name ends in the builder's pid) still runs."""
+    try:
+        os.kill(int(build.name.rsplit("-", 1)[-1]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def prune(store: Path) -> None:
+    """Keep the current build and the newest complete ones before it; remove the rest, and
+    builds left half-written by a killed build (never one a running build is writing)."""
     current = store.resolve()
     builds = sorted((p for p in builds_dir(store).iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
     kept = 0
     for build in builds:
-        if build.resolve() == current or kept < KEEP_BUILDS:
+        complete = complete_marker(build).exists()
+        if build.resolve() == current or (complete and kept < KEEP_BUILDS):
             kept += 1
-            continue
-        shutil.rmtree(build, ignore_errors=True)
+        elif complete or not builder_alive(build):
+            shutil.rmtree(build, ignore_errors=True)
+            complete_marker(build).unlink(missing_ok=True)
 
 
 def open_read_only(store: Path) -> ox.Store:

@@ -20,6 +20,7 @@ some other clause does not flip it. The proposition ("agent|action|destination")
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -87,6 +88,7 @@ class ClaimFinder:
         self.source, self.doc, self.record, self.rules = source, doc, record, rules
         self.entities = entities
         self.mentions = sorted(mentions, key=lambda m: m.mention.span.start)
+        self.starts = [m.mention.span.start for m in self.mentions]  # for bisect: no scan per lookup
         self.hits = self.cue_hits()
 
     def cue_hits(self) -> list[CueHit]:
@@ -109,7 +111,8 @@ class ClaimFinder:
         return self.record.date_sent or self.record.date_created
 
     def mentions_in(self, start: int, end: int) -> list[ResolvedMention]:
-        return [m for m in self.mentions if start <= m.mention.span.start and m.mention.span.end <= end]
+        first, last = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [m for m in self.mentions[first:last] if m.mention.span.end <= end]
 
     def entity_at(self, token: Token) -> str | None:
         """The entity named by the phrase this token heads, if any."""

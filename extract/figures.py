@@ -140,7 +140,7 @@ def _figure(source: SourceText, record: DocumentRecord, m: re.Match, rules: Figu
         if bound == "min" and re.search(rf"\b(?:{_words(rules.words['negations'])})\b", text[max(0, start - NEGATION_REACH) : start], re.I):
             bound = "max"
         if high is not None:
-            values.update(min_count=low, max_count=high)
+            values.update(min_count=min(low, high), max_count=max(low, high))  # "3,000 to 2,200" too
         elif bound == "max":
             values["max_count"] = low
         elif bound == "min":

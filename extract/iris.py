@@ -82,7 +82,7 @@ class IriMinter:
 
     def document_graph(self, key: str) -> NamedNode:
         """Each source document's statements are in a named graph of their own."""
-        return NamedNode(f"{self.base}graph/{key}")
+        return NamedNode(f"{self.base}graph/document/{key}")  # apart from graph/entities, graph/build
 
     def dataset(self) -> NamedNode:
         return NamedNode(f"{self.base}dataset")

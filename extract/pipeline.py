@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from archivekg.extract.claims import find_claims
 from archivekg.extract.contradictions import find_contradictions
@@ -17,7 +18,16 @@ from archivekg.extract.figures import find_figures
 from archivekg.extract.gazetteer import RuleData
 from archivekg.extract.link import link_entities
 from archivekg.extract.mentions import find_mentions
-from archivekg.extract.model import CorpusExtraction, DocumentExtraction, SourceText
+from archivekg.extract.model import (
+    CorpusExtraction,
+    DocumentExtraction,
+    DocumentRecord,
+    Entity,
+    Mention,
+    ReadProblem,
+    ResolvedMention,
+    SourceText,
+)
 from archivekg.extract.nlp import analyse
 from archivekg.extract.resolve import resolve_entities
 
@@ -36,26 +46,52 @@ def extract_corpus(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> CorpusExtraction:
-    rules = pipeline.rules
-    docs, mentions = [], []
-    for source, doc in zip(sources, analyse(pipeline.nlp, (s.text for s in sources), rules, workers)):
+    """The whole chain over a corpus; with `workers` > 1 the per-document stages run in
+    worker processes (see `archivekg.extract.parallel`), with the same result."""
+    if workers > 1 and len(sources) > 1:
+        from archivekg.extract.parallel import extract_in_workers
+
+        return extract_in_workers(pipeline, sources, min(workers, len(sources)), progress)
+    docs, mentions = [], {}
+    for source, doc in zip(sources, analyse(pipeline.nlp, (s.text for s in sources), pipeline.rules)):
         docs.append(doc)
-        mentions.append(find_mentions(source, doc, rules))
+        mentions[source.key] = find_mentions(source, doc, pipeline.rules)
         if progress:
             progress(1)
-    entities, resolved = resolve_entities((m for ms in mentions for m in ms), rules)
+    resolved_by_doc, entities = resolve_corpus(sources, mentions, pipeline.rules)
+    results = [extract_document(s, d, resolved_by_doc[s.key], entities) for s, d in zip(sources, docs)]
+    return finish_corpus(results, entities)
+
+
+def resolve_corpus(
+    sources: list[SourceText], mentions: dict[str, list[Mention]], rules: RuleData
+) -> tuple[dict[str, list[ResolvedMention]], dict[str, Entity]]:
+    """The corpus-wide stages: one entity per thing, linked to Wikidata; each document's mentions resolved."""
+    entities, resolved = resolve_entities((m for s in sources for m in mentions[s.key]), rules)
     entities = link_entities(entities, rules)
-    by_key = {e.key: e for e in entities}
-    resolved_by_doc: dict[str, list] = {s.key: [] for s in sources}
+    resolved_by_doc: dict[str, list[ResolvedMention]] = {s.key: [] for s in sources}
     for r in resolved:
         resolved_by_doc[r.mention.span.doc_key].append(r)
+    return resolved_by_doc, {e.key: e for e in entities}
 
-    extractions = []
-    for source, doc in zip(sources, docs):
-        doc_mentions = resolved_by_doc[source.key]
-        record = describe_document(source, doc, doc_mentions, by_key)
-        figures = find_figures(source, doc, record, doc_mentions, by_key)
-        claims = find_claims(source, doc, record, doc_mentions, by_key)
-        extractions.append(DocumentExtraction(source, record, tuple(doc_mentions), tuple(figures), tuple(claims)))
-    contradictions = find_contradictions(extractions, by_key)
-    return CorpusExtraction(tuple(extractions), tuple(entities), tuple(contradictions))
+
+def extract_document(
+    source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity]
+) -> tuple[DocumentExtraction, ReadProblem | None]:
+    """The per-document stages. A stage that fails on one document costs that document its
+    metadata, figures and claims (reported, never silent), not the build."""
+    try:
+        record = describe_document(source, doc, mentions, entities)
+        figures = find_figures(source, doc, record, mentions, entities)
+        claims = find_claims(source, doc, record, mentions, entities)
+    except Exception as err:  # noqa: BLE001 - any stage fault is reported with the file's name
+        problem = ReadProblem(source.path, f"extraction failed ({type(err).__name__}: {err}); only its text and mentions are in the graph")
+        return DocumentExtraction(source, DocumentRecord(source.key, "document"), tuple(mentions)), problem
+    return DocumentExtraction(source, record, tuple(mentions), tuple(figures), tuple(claims)), None
+
+
+def finish_corpus(results: list[tuple[DocumentExtraction, ReadProblem | None]], entities: dict[str, Entity]) -> CorpusExtraction:
+    extractions = [extraction for extraction, _ in results]
+    problems = tuple(problem for _, problem in results if problem)
+    contradictions = find_contradictions(extractions, entities)
+    return CorpusExtraction(tuple(extractions), tuple(entities.values()), tuple(contradictions), problems)

@@ -46,7 +46,7 @@ def test_each_document_has_its_own_named_graph(ask):
     rows = list(ask("SELECT ?d ?g WHERE { GRAPH ?g { ?d a kg:Document ; schema:text ?t } }"))
     assert len(rows) == 2 and len({r["g"] for r in rows}) == 2
     for row in rows:
-        assert row["g"].value.endswith("/graph/" + row["d"].value.rsplit("/", 1)[-1])
+        assert row["g"].value.endswith("/graph/document/" + row["d"].value.rsplit("/", 1)[-1])
 
 
 @pytest.mark.slow
@@ -141,3 +141,21 @@ def test_progress_bar_on_stderr_for_many_documents(tmp_path):
     result = archivekg("build", corpus, "--store", tmp_path / "store")
     assert result.returncode == 0, result.stderr
     assert "12/12" in result.stderr and "extracting [" in result.stderr
+
+
+@pytest.mark.slow
+def test_workers_give_the_same_graph(tmp_path):
+    """`--workers 2` runs the per-document stages in two processes; the graph is the same."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    (corpus / "note.txt").write_text("TO FYN SI [STALIN]\n\nMAO ZEDONG asks for 3,000 to 2,200 guns. 2.10.50", encoding="utf-8")
+    exports = []
+    for workers in (1, 2):
+        store = tmp_path / f"store{workers}"
+        result = archivekg("build", corpus, "--store", store, "--workers", workers)
+        assert result.returncode == 0, result.stderr
+        exports.append(archivekg("export", "--store", store).stdout)
+    assert exports[0] == exports[1]
+    assert "maxCount> \"3000\"" in exports[0] and "minCount> \"2200\"" in exports[0], "a range written high to low"
