@@ -31,6 +31,7 @@ class Settings:
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
     endpoint: str | None = None
     validate: bool = True
+    page_cache_size: int = 1024  # rendered pages kept per build (0: none)
     validate_sample: int = 10  # a build of more documents validates this many of them (0: all)
 
     @classmethod
@@ -69,6 +70,7 @@ ENVIRONMENT = {
     "update_token": ("ARCHIVEKG_UPDATE_TOKEN", str),
     "service_allowlist": ("ARCHIVEKG_SERVICE_ALLOWLIST", lambda v: tuple(v.split())),
     "endpoint": ("ARCHIVEKG_ENDPOINT", str),
+    "page_cache_size": ("ARCHIVEKG_PAGE_CACHE_SIZE", int),
     "validate_sample": ("ARCHIVEKG_VALIDATE_SAMPLE", int),
 }
 

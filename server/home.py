@@ -14,11 +14,9 @@ blueprint = Blueprint("home", __name__)
 
 @blueprint.route("/")
 def index():
-    numbers = corpus.numbers()
-
     def context() -> dict:
         documents = corpus.documents()
-        return {"title": "archivekg", "numbers": numbers, "documents": documents, "timeline": graphics.timeline(documents)}
+        return {"title": "archivekg", "numbers": corpus.numbers(), "documents": documents, "timeline": graphics.timeline(documents)}
 
-    data = lambda: {**numbers, "sparql": "/sparql", "void": "/.well-known/void"}  # noqa: E731
+    data = lambda: {**corpus.numbers(), "sparql": "/sparql", "void": "/.well-known/void"}  # noqa: E731
     return respond(Page("home.html", context, data=data), [HTML, JSON], explicit=request.args.get("format"))

@@ -37,8 +37,6 @@ def thing(kind: str, slug: str):
     if not urls.valid(kind, slug):
         abort(404)
     iri = urls.iri(kind, slug)
-    if not exists(iri):
-        abort(404)
     node = ox.NamedNode(iri)
     if kind in ENTITY_SEGMENTS.values():
         template, context = "entity.html", lambda: entity_context(node, kind, slug)
@@ -46,7 +44,7 @@ def thing(kind: str, slug: str):
         template, context = "document.html", lambda: document_context(node, kind, slug)
     else:
         template, context = "thing.html", lambda: thing_context(node, kind, slug)
-    page = Page(template, context, triples=lambda: description(iri), alternates=urls.alternates(kind, slug))
+    page = Page(template, context, triples=lambda: description(iri), alternates=urls.alternates(kind, slug), found=lambda: exists(iri))
     return respond(page, THING_FORMATS, explicit=extension)
 
 
@@ -97,8 +95,7 @@ def thing_context(node: ox.NamedNode, kind: str, slug: str) -> dict:
 
 @blueprint.route("/disputes")
 def disputes():
-    found = corpus.disputes()
-    page = Page("disputes.html", lambda: {"title": "Disputes", "disputes": found}, data=lambda: strip_markup(found))
+    page = Page("disputes.html", lambda: {"title": "Disputes", "disputes": corpus.disputes()}, data=lambda: strip_markup(corpus.disputes()))
     return respond(page, [HTML, JSON], explicit=request.args.get("format"))
 
 

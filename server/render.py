@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Response, render_template, request
+from flask import Response, abort, render_template, request
 
 from archivekg.extract.vocab import PREFIXES
+from archivekg.server.cache import cached_page
 from archivekg.server.negotiate import HTML, JSON, PageFormat, content_type, essence, negotiate
 
 # formats of a thing's description, in order of preference for clients that accept anything
@@ -33,6 +34,7 @@ class Page:
     data: Callable[[], object] | None = None  # for JSON
     status: int = 200
     alternates: dict[str, str] = field(default_factory=dict)  # extension -> path
+    found: Callable[[], bool] = lambda: True  # False: a 404 (asked only when the page is not cached)
 
 
 def render_html(page: Page, fmt) -> Response:
@@ -82,8 +84,15 @@ def choose(offered, explicit: str | None):
 
 
 def respond(page: Page, offered, explicit: str | None = None) -> Response:
-    """Negotiate a format among `offered` (or take the `explicit` one) and render the page."""
+    """Negotiate a format among `offered` (or take the `explicit` one) and render the page,
+    or answer it from the page cache (`cache.py`: one place for every page, with ETags)."""
     fmt = choose(offered, explicit)
+    return cached_page(essence(fmt) if fmt is not None else None, lambda: render(page, offered, fmt))
+
+
+def render(page: Page, offered, fmt) -> Response:
+    if not page.found():
+        abort(404)
     response = not_acceptable(offered) if fmt is None else RENDERERS[fmt](page, fmt)
     response.vary.add("Accept")
     links = [f'<{path}>; rel="alternate"; type="{essence(f)}"' for f in offered for ext, path in page.alternates.items() if EXTENSION_OF.get(f) == ext and f != fmt]

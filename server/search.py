@@ -67,10 +67,9 @@ def select_labels(nodes):
 @blueprint.route("/search")
 def search():
     text = request.args.get("q", "")
-    results = find(text)
     page = Page(
         "search.html",
-        lambda: {"title": f"Search: {text}" if text else "Search", "q": text, "results": results},
-        data=lambda: {"q": text, "results": results},
+        lambda: {"title": f"Search: {text}" if text else "Search", "q": text, "results": find(text)},
+        data=lambda: {"q": text, "results": find(text)},
     )
     return respond(page, [HTML, JSON], explicit=request.args.get("format"))
