@@ -349,3 +349,23 @@ def test_hostile_document_text_is_escaped(hostile_client):
     visible = "".join(Links(html).text)
     assert "<script>alert(1)</script>" in visible, "shown as text, character for character"
     assert "<script" not in html.replace("&lt;script", ""), "the page itself has no script element"
+
+
+# ---- long lists -----------------------------------------------------------------------------
+def test_long_lists_show_their_first_items_and_link_to_all_of_them(client, ask, settings):
+    """A telegram names more things than a page lists: the page lists the first ones and
+    "and N more" runs a query that lists every one."""
+    from archivekg.server.facts import SHOWN
+
+    rows = list(ask("SELECT ?d (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e kg:mentionedIn ?d } GROUP BY ?d ORDER BY DESC(?n) LIMIT 1"))
+    doc, total = rows[0]["d"].value, int(rows[0]["n"].value)
+    assert total > SHOWN, "a seed telegram names enough things to cut the list"
+    html = client.get(path_of(doc, settings), headers={"Accept": "text/html"}).get_data(as_text=True)
+    row = re.search(r'<th scope="row" title="kg:mentionedIn">← [^<]*</th>\s*<td>\s*<ul class="values">(.*?)</ul>', html, re.S)
+    assert row, "the incoming kg:mentionedIn statements are listed"
+    assert row.group(1).count("<li>") == SHOWN
+    [(href, hidden)] = re.findall(r'<li class="more"><a href="(/sparql\?query=[^"]+)">and (\d+) more</a>', row.group(1))
+    assert int(hidden) == total - SHOWN
+    listed = client.get(href.replace("&amp;", "&"), headers={"Accept": "application/sparql-results+json"})
+    assert listed.status_code == 200
+    assert len(listed.get_json()["results"]["bindings"]) == total
