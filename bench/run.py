@@ -79,12 +79,17 @@ def bench_build(work: Path, profile: dict) -> dict:
         write_corpus(corpus, n)
         texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
         spacy_s, _ = timed(lambda: list(bare.pipe(texts, batch_size=16)))
+        spacy_2_s, _ = timed(lambda: list(bare.pipe(texts, batch_size=16, n_process=2)))
+        # the default build (one worker per core) and a one-process build, each against bare spaCy
         build_s, report = timed(lambda: build(Settings.from_env({}, store=work / f"store-{n}"), [corpus], pipeline))
-        novalidate_s, _ = timed(lambda: build(Settings.from_env({}, store=work / f"store-nv-{n}", validate=False), [corpus], pipeline))
-        rows.append({"documents": n, "chars": sum(map(len, texts)), "spacy_s": spacy_s, "build_s": build_s,
-                     "build_no_validate_s": novalidate_s, "quads": report.quads, "ratio": build_s / spacy_s,
+        one_s, _ = timed(lambda: build(Settings.from_env({}, store=work / f"store-1-{n}", workers=1), [corpus], pipeline))
+        novalidate_s, _ = timed(lambda: build(Settings.from_env({}, store=work / f"store-nv-{n}", validate=False, workers=1), [corpus], pipeline))
+        rows.append({"documents": n, "chars": sum(map(len, texts)), "spacy_s": spacy_s, "spacy_2_processes_s": spacy_2_s,
+                     "build_s": build_s, "build_1_worker_s": one_s, "build_no_validate_s": novalidate_s, "quads": report.quads,
+                     "ratio": build_s / spacy_s, "ratio_1_worker": one_s / spacy_s, "ratio_vs_spacy_2_processes": build_s / spacy_2_s,
                      "ratio_no_validate": novalidate_s / spacy_s})
-        print(f"  build {n} docs: {build_s:.1f} s (no validation {novalidate_s:.1f} s), bare spaCy {spacy_s:.1f} s", file=sys.stderr)
+        print(f"  build {n} docs: default {build_s:.1f} s, 1 worker {one_s:.1f} s (no validation {novalidate_s:.1f} s); "
+              f"bare spaCy {spacy_s:.1f} s, with 2 processes {spacy_2_s:.1f} s", file=sys.stderr)
     largest = work / f"corpus-{profile['sizes'][-1]}"
     smallest = cli_build(work / f"corpus-{profile['sizes'][0]}", work / "store-small-cli", 1)
     cli = {}

@@ -161,9 +161,22 @@ def _line_length(text: str, position: int) -> int:
     return len(text[start : end if end >= 0 else len(text)].strip())
 
 
-def match_dates(text: str, rules: DateRules | None = None) -> list[DateMatch]:
-    """Every date expression in `text`, longest first where two overlap, in text order."""
-    rules = rules or load_date_rules()
+def match_dates(text: str, rules: DateRules | None = None) -> tuple[DateMatch, ...]:
+    """Every date expression in `text`, longest first where two overlap, in text order.
+
+    Cached for the last few texts: the documents stage asks for a document's dates twice
+    (its reference date, then every date against it)."""
+    if rules is None:
+        return _match_dates_default(text)
+    return _match_dates(text, rules)
+
+
+@lru_cache(maxsize=8)
+def _match_dates_default(text: str) -> tuple[DateMatch, ...]:
+    return _match_dates(text, load_date_rules())
+
+
+def _match_dates(text: str, rules: DateRules) -> tuple[DateMatch, ...]:
     found = []
     for pattern in rules.patterns:
         for m in pattern.regex.finditer(text):
@@ -177,7 +190,7 @@ def match_dates(text: str, rules: DateRules | None = None) -> list[DateMatch]:
     for candidate in found:
         if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
             chosen.append(candidate)
-    return sorted(chosen, key=lambda d: d.start)
+    return tuple(sorted(chosen, key=lambda d: d.start))
 
 
 def resolve_expression(expression: str, reference: str | DateValue | None = None) -> tuple[str, str] | None:

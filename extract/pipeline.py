@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,6 +50,7 @@ def extract_corpus(
 ) -> CorpusExtraction:
     """The whole chain over a corpus; with `workers` > 1 the per-document stages run in
     worker processes (see `archivekg.extract.parallel`), with the same result."""
+    workers = workers or auto_workers(len(sources))
     if workers > 1 and len(sources) > 1:
         from archivekg.extract.parallel import extract_in_workers
 
@@ -61,6 +64,17 @@ def extract_corpus(
     resolved_by_doc, entities = resolve_corpus(sources, mentions, pipeline.rules)
     results = [extract_document(s, d, resolved_by_doc[s.key], entities) for s, d in zip(sources, docs)]
     return finish_corpus(results, entities)
+
+
+AUTO_WORKERS_FROM = 8  # documents: fewer are not worth starting processes for
+AUTO_WORKERS_MAX = 4
+
+
+def auto_workers(documents: int) -> int:
+    """One process per core, at most AUTO_WORKERS_MAX, for a corpus worth it; else one."""
+    if documents < AUTO_WORKERS_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, AUTO_WORKERS_MAX))
 
 
 def resolve_corpus(

@@ -53,6 +53,8 @@ class Storage:
 
     @property
     def build_id(self) -> str:
+        """The build being served: checked against the disk, so an ETag never names an old build."""
+        self.store()
         return self._build
 
     def store(self) -> ox.Store:

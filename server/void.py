@@ -71,7 +71,15 @@ def dump(extension: str):
     fmt = DUMPS.get(extension)
     if fmt is None:
         abort(404)
-    data = export_bytes(get_storage().store(), fmt)
+    storage = get_storage()
+    if not hasattr(storage, "store"):  # served from a remote SPARQL store (`serve --endpoint`)
+        return Response(
+            "this server reads a remote SPARQL store: download the dataset from that store "
+            "(or run `archivekg export` where the build was made)\n",
+            501,
+            mimetype="text/plain",
+        )
+    data = export_bytes(storage.store(), fmt)
     response = Response(data, content_type=content_type(fmt))
     response.headers["Content-Disposition"] = f'attachment; filename="archivekg-dataset.{extension}"'
     return response

@@ -131,6 +131,9 @@ def test_serve_from_the_remote_store_answers_like_the_embedded_one(built_store, 
     page = client.get("/id/person/mao-zedong", headers={"Accept": "text/html"})
     assert page.status_code == 200 and b"Mao Zedong" in page.data
     assert client.get("/id/person/nobody-at-all", headers={"Accept": "text/html"}).status_code == 404
+    # the dump is the remote store's to give: a clear 501, not a 500
+    dump = client.get("/download/dataset.nq")
+    assert dump.status_code == 501 and b"remote SPARQL store" in dump.data
 
 
 def test_serve_with_an_endpoint_builds_nothing(tmp_path, remote):
