@@ -119,7 +119,11 @@ def nodes_left_out(store: ox.Store, graphs: list) -> set:
     for quad in store.quads_for_pattern(None, RDF_TYPE, None, None):
         if quad.graph_name != ONTOLOGY_GRAPH:
             (inside if quad.graph_name in kept else outside).add(quad.subject)
-    return outside - inside
+    left_out = outside - inside
+    # a node of the sample that needs one of them to be whole (a contradiction between a claim
+    # of the sample and a claim outside it; the build that used every document) is left out too
+    needing = {q.subject for g in kept for q in store.quads_for_pattern(None, None, None, g) if q.object in left_out}
+    return left_out | needing
 
 
 def sample_graphs(store: ox.Store, documents: int) -> tuple[list, int, int] | None:
