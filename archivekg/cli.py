@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return EXIT_OK
+    except OSError as err:  # a path that cannot be written or read: say which, no traceback
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"archivekg: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("archivekg: interrupted", file=sys.stderr)
         return 130

@@ -51,10 +51,24 @@ class Settings:
         known = {f.name for f in dataclasses.fields(cls)}
         values.update({k: v for k, v in overrides.items() if v is not None and k in known})
         settings = cls(**values)
+        for name, low, high in LIMITS:
+            value = getattr(settings, name)
+            if not low <= value <= high:
+                raise SettingsError(f"{name.replace('_', '-')} must be between {low} and {high}, not {value}")
         if not settings.base_iri.endswith("/"):
             settings = dataclasses.replace(settings, base_iri=settings.base_iri + "/")
         return settings
 
+
+# settings that must lie in a range: (field, lowest, highest)
+LIMITS = (
+    ("timeout", 0.001, 86_400),
+    ("max_rows", 1, 10**9),
+    ("max_query_bytes", 1, 10**9),
+    ("port", 1, 65_535),
+    ("workers", 0, 256),
+    ("validate_sample", 0, 10**9),
+)
 
 # settings field -> (environment variable, parser)
 ENVIRONMENT = {

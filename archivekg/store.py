@@ -27,7 +27,7 @@ def builds_dir(store: Path) -> Path:
 
 
 def new_build_dir(store: Path) -> Path:
-    directory = builds_dir(store) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    directory = builds_dir(store) / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns()}-{os.getpid()}"
     directory.mkdir(parents=True)
     return directory
 
@@ -41,8 +41,12 @@ def swap_in(store: Path, new_build: Path) -> None:
     store.parent.mkdir(parents=True, exist_ok=True)
     complete_marker(new_build).touch()
     if store.exists() and not store.is_symlink():
-        # a store made by hand (or by an older version): keep it as a previous build
-        store.rename(new_build.parent / f"{store.name}-previous-{os.getpid()}")
+        if not (store / "CURRENT").exists():
+            raise StoreMissingError(f"{store} exists and is not an archivekg store: give another --store (nothing was changed)")
+        # a store folder made by hand (or by an older version): keep it as a previous build
+        previous = new_build.parent / f"{store.name}-previous-{time.monotonic_ns()}-{os.getpid()}"
+        store.rename(previous)
+        complete_marker(previous).touch()
     link = store.parent / f".{store.name}.swap-{os.getpid()}"
     if link.is_symlink():
         link.unlink()
@@ -60,7 +64,7 @@ def builder_alive(build: Path) -> bool:
     """Whether the process that is writing `build` (its name ends in the builder's pid) still runs."""
     try:
         os.kill(int(build.name.rsplit("-", 1)[-1]), 0)
-    except (ValueError, ProcessLookupError):
+    except (ValueError, OverflowError, ProcessLookupError):
         return False
     except PermissionError:
         return True

@@ -209,7 +209,7 @@ def find_dates(text: str, doc_key: str, reference: str | DateValue | None = None
     each with its span and, where it can be resolved against `reference`, its value."""
     rules = load_date_rules()
     dates = []
-    for match in match_dates(text, rules):
+    for match in match_dates(text):
         resolved = match.resolve(reference, rules)
         span = TextSpan(doc_key, offset + match.start, offset + match.end, match.text)
         dates.append(DateValue(span, *(resolved or (None, None))))
@@ -220,7 +220,7 @@ def first_full_date(text: str) -> tuple[str, str] | None:
     """The first date in `text` that needs no reference (day, month and four-digit year):
     the natural reference date of a document that has no date header."""
     rules = load_date_rules()
-    for match in match_dates(text, rules):
+    for match in match_dates(text):
         year = match.groups.get("year")
         if year and len(year) == 4 and match.groups.get("day") and not match.pattern.unresolved:
             resolved = match.resolve(None, rules)

@@ -19,6 +19,9 @@ from dataclasses import replace
 from archivekg.extract.figures import HOLDER_KINDS, PLACE_REACH, FigureRules, _words, sentence_bounds
 from archivekg.extract.model import DocumentRecord, Entity, Figure, ResolvedMention, SourceText
 
+# a full stop that ends a sentence: not the one of an initial ("U.S. air force", "N. S. Khrushchev")
+SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")
+
 
 def _speaker_country(figure: Figure, record: DocumentRecord, entities: dict[str, Entity], rules: FigureRules) -> str | None:
     part = next((p for p in record.parts if p.key == figure.stated_in), None)
@@ -87,7 +90,7 @@ def _compare(text: str, figures: list[Figure], rules: FigureRules) -> list[Figur
                 continue
         for other in reversed(earlier):
             gap = text[other.span.end : figure.span.start]
-            if sentence_bounds(text, other.span.start)[0] == sentence_start and between.search(gap) and "." not in gap.replace("U.S.", ""):
+            if sentence_bounds(text, other.span.start)[0] == sentence_start and between.search(gap) and not SENTENCE_END.search(gap):
                 compared[figure.key] = other.key
                 compared.setdefault(other.key, figure.key)
                 break

@@ -103,6 +103,8 @@ def parse_entry(row: dict, where: str) -> GazetteerEntry:
         wikidata = row.get("wikidata")
         if wikidata is not None and not re.fullmatch(r"Q[0-9]+", wikidata):
             raise GazetteerError(f"{where}: wikidata {wikidata!r} is not a Q-identifier")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", row["id"]):
+            raise GazetteerError(f"{where}: id {row['id']!r} must be lower-case letters, digits and hyphens (it is the IRI's slug)")
         return GazetteerEntry(
             id=row["id"],
             label=row["label"],

@@ -8,6 +8,7 @@ the build graph. No blank nodes: every node has an IRI from `iris.IriMinter`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -54,7 +55,8 @@ def integer(value: int) -> Literal:
 
 
 def decimal(value: float) -> Literal:
-    return Literal(format(value, "g") if value != int(value) else str(int(value)), datatype=XSD.decimal)
+    """An xsd:decimal in plain notation, exactly as the float reads ("70", "1.5", "0.0000001")."""
+    return Literal(format(Decimal(repr(float(value))).normalize(), "f"), datatype=XSD.decimal)
 
 
 def date_literal(date: DateValue) -> Literal | None:
@@ -84,6 +86,7 @@ class GraphWriter:
         return self.part_iris[key]
 
     def annotation(self, node: NamedNode, body: NamedNode, span: TextSpan, motivation: NamedNode, source_text: str, g) -> Iterator[Quad]:
+        span.check_against(source_text)  # text[start:end] == exact, or the build stops here
         # an annotation node may itself be a fragment ("{part}#annotation"): its sub-nodes then
         # extend the fragment, since an IRI holds one '#'
         target, position, quote = (

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from archivekg.extract.dates import load_jsonl
 from archivekg.extract.gazetteer import data_dir
+from archivekg.extract.iris import slugify
 from archivekg.extract.model import Citation, DocumentRecord, Part, ResolvedMention, SourceText, TextSpan
 
 CLOSING = {'"': '"', "“": "”", "«": "»", "‘": "’"}
@@ -77,16 +78,19 @@ def find_parts(source: SourceText, record: DocumentRecord, mentions: list[Resolv
 
 def _quoted_message(source, record, mentions, signatures, m: re.Match, number: int) -> Part | None:
     text = source.text
-    opening = m.group("open")
-    close = text.find(CLOSING[opening], m.end())
+    groups = m.groupdict()
+    opening = groups.get("open") or '"'
+    close = text.find(CLOSING.get(opening, opening), m.end())
     if close < 0:
         close = len(text)
+    if close <= m.end() or not text[m.end() : close].strip():
+        return None  # an empty quotation is no message
     body = _span(source, m.end(), close)
-    sender = _keys(mentions, *m.span("sender")) if m.group("sender") else ()
+    sender = _keys(mentions, *m.span("sender")) if groups.get("sender") else ()
     if not sender:
         signed = [keys for at, keys in signatures if body.start <= at < body.end and keys]
         sender = signed[-1] if signed else ()
-    addressee = m.group("addressee") or ""
+    addressee = groups.get("addressee") or ""
     recipients = _addressees(addressee, record, _keys(mentions, *m.span("addressee")) if addressee else ())
     tail = [d for d in record.dates if d.span and max(body.start, body.end - SIGNATURE_TAIL) <= d.span.start < body.end]
     date_sent = next((d for d in reversed(tail) if d.value), None)
@@ -127,7 +131,7 @@ def find_citations(source: SourceText, record: DocumentRecord, mentions: list[Re
             date = None
             if "date" in cue.regex.groupindex:
                 date = next((d for d in record.dates if d.span and d.span.start == m.end("date")), None)
-            key = f"{source.key}-{kind}-{identifier}" if identifier else f"{source.key}-{kind}-at-{m.start()}"
+            key = slugify(f"{source.key}-{kind}-{identifier}" if identifier else f"{source.key}-{kind}-at-{m.start()}", 120)
             title = m.groupdict().get("title")
             citation = Citation(key, _span(source, m.start(), m.end()), kind, identifier, title, date, sender, recipient, part.key if part else None)
             taken.append(m.span())
@@ -136,7 +140,7 @@ def find_citations(source: SourceText, record: DocumentRecord, mentions: list[Re
                     if answer.kind == "message" and answer.span.start >= m.end() and answer.span.start - m.end() < 10:
                         citation = replace(citation, recipient_keys=answer.author_keys or citation.recipient_keys)
                         answered[answer.key] = citation
-            if kind in ("telegram", "letter") and not identifier and part and part.key in answered and (m.group("possessive") or "").lower() == "your":
+            if kind in ("telegram", "letter") and not identifier and part and part.key in answered and (m.groupdict().get("possessive") or "").lower() == "your":
                 earlier = answered[part.key]
                 merged = replace(earlier, date=earlier.date or date)
                 found = [merged if c.key == earlier.key else c for c in found]

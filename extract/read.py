@@ -80,6 +80,8 @@ def read_sources(paths: Iterable[Path]) -> tuple[list[SourceText], list[ReadProb
 
 def unique_key(slug: str, digest: str, used: set[str]) -> str:
     """The file's slug, or the slug and a piece of its hash when two files share a name."""
-    key = slug if slug not in used else f"{slug}-{digest[:8]}"
+    key, n = (slug if slug not in used else f"{slug}-{digest[:8]}"), 2
+    while key in used:  # the same bytes under the same name twice
+        key, n = f"{slug}-{digest[:8]}-{n}", n + 1
     used.add(key)
     return key

@@ -254,7 +254,17 @@ def update(storage, text: str) -> Response:
     if not hasattr(storage, "apply_update"):
         raise Refusal(403, "updates are not accepted when serving from a remote endpoint")
     check_services(text, storage)
-    outcome = storage.apply_update(text)
+    timeout = settings().timeout
+    try:
+        outcome = storage.apply_update(text)
+    except QueryTimeout:
+        raise Refusal(503, f"timeout: the update ran longer than the {timeout:g} s limit and was not applied") from None
+    except WorkersBusy:
+        raise Refusal(503, f"every query worker stayed busy for {timeout:g} s; try again shortly", {"Retry-After": "5"}) from None
+    except WorkerFailed as err:
+        raise Refusal(503, f"the update worker stopped before answering ({err}); nothing was applied") from None
+    except OSError as err:
+        raise Refusal(507, f"the update could not be stored ({err.strerror or err}); nothing was applied") from None
     if outcome.status == "syntax":
         raise Refusal(400, f"the update is not valid SPARQL: {outcome.message}")
     if outcome.status != "ok":

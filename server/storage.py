@@ -113,7 +113,7 @@ class Storage:
         a failed or overlong update leaves the store as it was. One update at a time."""
         with self._update_lock:
             current = self.path.resolve()
-            target = stores.builds_dir(self.path) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-update-{time.monotonic_ns()}"
+            target = stores.builds_dir(self.path) / f"{time.strftime('%Y%m%dT%H%M%S')}-update-{time.monotonic_ns()}-{os.getpid()}"
             shutil.copytree(current, target)
             try:
                 outcome = self.workers.update(str(target), text, dict(PREFIXES), self.settings.timeout)

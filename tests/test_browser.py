@@ -114,8 +114,7 @@ def test_query_editor_runs_a_query(browser, live_server):
     from selenium.webdriver.support.ui import WebDriverWait
 
     visit(browser, live_server + "/sparql", "editor")
-    if not by_css(browser, "#yasgui"):
-        pytest.xfail("the /sparql query editor page is not there yet")
+    assert by_css(browser, "#yasgui"), "the query editor is on /sparql"
     wait = WebDriverWait(browser, 20)
     wait.until(lambda d: d.execute_script("return !!(window.archivekgEditor && window.archivekgEditor.getTab())"))
     query = 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?label WHERE { ?p a <http://schema.org/Person> ; rdfs:label ?label } ORDER BY ?label'

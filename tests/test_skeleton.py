@@ -159,3 +159,20 @@ def test_workers_give_the_same_graph(tmp_path):
         exports.append(archivekg("export", "--store", store).stdout)
     assert exports[0] == exports[1]
     assert "maxCount> \"3000\"" in exports[0] and "minCount> \"2200\"" in exports[0], "a range written high to low"
+
+
+def test_a_folder_that_is_not_a_store_is_never_taken_over(tmp_path):
+    """`--store` pointing at someone's folder: refused, and the folder is left as it was."""
+    folder = tmp_path / "my-notes"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine", encoding="utf-8")
+    result = archivekg("build", SEEDS, "--store", folder)
+    assert result.returncode == 2 and "not an archivekg store" in result.stderr
+    assert (folder / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_settings_out_of_range_and_unwritable_paths_are_one_line_errors(built_store, tmp_path):
+    result = archivekg("serve", "--store", built_store, "--timeout", "0")
+    assert result.returncode == 2 and "timeout must be between" in result.stderr
+    result = archivekg("export", "--store", built_store, "-o", tmp_path / "no" / "such" / "dir" / "x.nq")
+    assert result.returncode == 2 and "No such file or directory" in result.stderr and "Traceback" not in result.stderr
