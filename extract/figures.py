@@ -60,7 +60,10 @@ def load_figure_rules(directory: Path | None = None) -> FigureRules:
         if line.strip() and not line.startswith("#"):
             person, country = line.split("\t")[:2]
             allegiances[person.strip()] = country.strip()
-    word = f"(?:{_words(words['numbers'])})(?:\\s+(?:{_words(words['scales'])}))?"
+    tens = "|".join(w for w, n in words["numbers"].items() if n >= 20 and n % 10 == 0)
+    units = "|".join(w for w, n in words["numbers"].items() if 1 <= n <= 9 and " " not in w)
+    # "twenty-five" is one number, before "five-six" can be read as a range
+    word = f"(?:(?:{tens})[-\\s](?:{units})\\b|{_words(words['numbers'])})(?:\\s+(?:{_words(words['scales'])}))?"
     number = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?i:{word}))"
     item = f"(?i:{_words(items)})"
     modifiers = r"(?:(?!(?:of|and|or|the|to|in|on|with|for|from|as|than|by|at)\b)[A-Za-z][\w\-]*\s+){0,3}?"
@@ -85,6 +88,10 @@ def parse_number(text: str, rules: FigureRules) -> int | None:
         return int(text.replace(",", ""))
     if text in ("a", "an"):
         return 1
+    compound = re.fullmatch(r"([a-z]+)[- ]([a-z]+)(?: (\w+))?", text)
+    if compound and rules.numbers.get(compound[1], 0) >= 20 and 1 <= rules.numbers.get(compound[2], 0) <= 9:
+        value = rules.numbers[compound[1]] + rules.numbers[compound[2]]  # "twenty-five"
+        return value * rules.scales.get(compound[3], 1) if compound[3] else value
     parts = text.split(" ")
     if " ".join(parts) in rules.numbers:
         return rules.numbers[" ".join(parts)]

@@ -126,10 +126,10 @@ def refused_services(text: str, allowlist, prefixes: dict[str, str] | None = Non
     for view in (text, unescape_codepoints(text)):
         for target in read_shape(view, prefixes).services:
             if target not in allowed:
-                refused.append(target or "a SERVICE whose endpoint is not a fixed IRI")
+                refused.append(target or "an endpoint that is not a fixed IRI")
     if refused:
         return sorted(set(refused))
-    return [t if t is not None else "a SERVICE whose endpoint is not a fixed IRI" for t in _parsed_services(text, prefixes) if t not in allowed]
+    return [t if t is not None else "an endpoint that is not a fixed IRI" for t in _parsed_services(text, prefixes) if t not in allowed]
 
 
 def _parsed_services(text: str, prefixes: dict[str, str] | None) -> list[str | None]:

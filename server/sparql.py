@@ -188,11 +188,11 @@ def run(storage, text: str, **options):
 
 
 def remote_outcome(storage, text: str, options: dict):
-    from archivekg.server.execution import Job, Outcome
+    from archivekg.server.execution import Job, Outcome, dataset_options
 
     job = Job(text, "", prefixes=storage.prefixes(), max_rows=settings().max_rows, **options)
     try:
-        return serialize(storage.query(text, prefixes=job.prefixes), job)
+        return serialize(storage.query(text, prefixes=job.prefixes, **dataset_options(job)), job)
     except QueryError as err:
         if type(err).__name__ == "RemoteUnavailableError":  # not the query's fault
             raise Refusal(502, str(err)) from None

@@ -76,3 +76,28 @@ def test_dates_places_and_comparisons(ask):
 def test_multiples_and_number_words(ask):
     assert ask("""ASK { ?f kg:multiplier ?m ; kg:item "troop" . FILTER(?m = 4) }""")
     assert ask("""ASK { ?f kg:minCount 5 ; kg:maxCount 6 ; kg:item "division" ; kg:statedIn ?t . ?t schema:identifier "25199" }""")
+
+
+def test_number_words_compound_and_ranges_on_an_unseen_telegram(tmp_path, pipeline, settings):
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from archivekg.build import build
+    from archivekg.extract.vocab import PREFIXES
+
+    (tmp_path / "t.txt").write_text(
+        "CIPHERED TELEGRAM No. 77\n\n5.11.1950\n\nTO FILIPPOV [STALIN]\n\n"
+        "The enemy has twenty-five divisions in the south, and we have five-six divisions ready.\n\nSHTYKOV\n",
+        encoding="utf-8",
+    )
+    local = dataclasses.replace(settings, store=tmp_path / "store")
+    build(local, [tmp_path], pipeline)
+    store = ox.Store.read_only(str(local.store.resolve()))
+
+    def ask(q):
+        return store.query(q, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+    assert ask('ASK { ?f kg:count 25 ; kg:item "division" }'), "twenty-five is one number"
+    assert ask('ASK { ?f kg:minCount 5 ; kg:maxCount 6 ; kg:item "division" }'), "five-six is a range"
+    assert not ask("ASK { ?f kg:minCount 5 ; kg:maxCount 20 }")

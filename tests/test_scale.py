@@ -157,7 +157,7 @@ def test_serve_with_an_endpoint_builds_nothing(tmp_path, remote):
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline, "serve --endpoint did not come up"
                 time.sleep(0.2)
-        assert b"true" in body or b"false" in body
+        assert b"true" in body  # ASK {} holds on any store
         assert not store.exists()
     finally:
         process.send_signal(signal.SIGTERM)
