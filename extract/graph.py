@@ -71,6 +71,13 @@ class GraphWriter:
         self.iris = iris
         self.entities = {e.key: e for e in corpus.entities}
         self.part_iris: dict[str, NamedNode] = {}
+        # a cited message that is itself a document of the corpus is that document
+        self.numbered: dict[str, NamedNode] = {
+            identifier: iris.document(e.record.key)
+            for e in corpus.documents
+            if e.record.kind in MESSAGE_KINDS
+            for identifier in e.record.identifiers
+        }
         for extraction in corpus.documents:
             self.part_iris[extraction.record.key] = iris.document(extraction.record.key)
             for part in extraction.record.parts:
@@ -217,6 +224,9 @@ class GraphWriter:
     def citation_quads(self, citation: Citation, doc: NamedNode, g) -> Iterator[Quad]:
         node = self.entity(citation.entity_key) if citation.entity_key else self.iris.citation(citation.key)
         citing = self.where(citation.cited_by) if citation.cited_by else doc
+        if citation.identifier and citation.kind in MESSAGE_KINDS and self.numbered.get(citation.identifier, doc) != doc:
+            yield Quad(citing, SCHEMA.citation, self.numbered[citation.identifier], g)
+            return
         yield Quad(citing, SCHEMA.citation, node, g)
         if not citation.entity_key:  # a work entity has its type already
             yield Quad(node, RDF.type, SCHEMA.Message if citation.kind in MESSAGE_KINDS else SCHEMA.CreativeWork, g)

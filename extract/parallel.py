@@ -51,6 +51,8 @@ def extract_in_workers(pipeline, sources: list[SourceText], workers: int, progre
         for _, message in messages(connections, "extractions"):
             results.update(message[1])
     finally:
+        for connection in connections:
+            connection.close()
         for process in processes:
             process.join(timeout=5)
             if process.is_alive():

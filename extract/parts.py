@@ -131,7 +131,8 @@ def find_citations(source: SourceText, record: DocumentRecord, mentions: list[Re
             date = None
             if "date" in cue.regex.groupindex:
                 date = next((d for d in record.dates if d.span and d.span.start == m.end("date")), None)
-            key = slugify(f"{source.key}-{kind}-{identifier}" if identifier else f"{source.key}-{kind}-at-{m.start()}", 120)
+            # a numbered message is one node for the whole corpus (No. 4581 of Stalin, wherever cited)
+            key = slugify(f"{kind}-{identifier}-{'-'.join(sender)}" if identifier else f"{source.key}-{kind}-at-{m.start()}", 120)
             title = m.groupdict().get("title")
             citation = Citation(key, _span(source, m.start(), m.end()), kind, identifier, title, date, sender, recipient, part.key if part else None)
             taken.append(m.span())

@@ -93,3 +93,36 @@ def test_unseen_figures(unseen):
     assert unseen("""ASK { ?f kg:count 120 ; kg:item "tank" }""")
     assert unseen("""ASK { ?f kg:maxCount 40 ; kg:item "aircraft" ; kg:date "1950-12-01"^^xsd:date }""")
     assert not unseen("""ASK { ?f a kg:MilitaryFigure ; kg:quote ?q . FILTER(REGEX(?q, "600|812|77|9:40")) }""")
+
+
+def test_a_cited_telegram_is_one_node_and_is_the_document_when_the_corpus_has_it(tmp_path, pipeline, settings):
+    """Two documents citing telegram No. 812 cite one node; when No. 812 is itself in the
+    corpus, they cite that document."""
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from archivekg.build import build
+    from archivekg.extract.vocab import PREFIXES
+
+    def built(files: dict[str, str]):
+        folder = tmp_path / f"c{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        local = dataclasses.replace(settings, store=folder / "store")
+        build(local, [folder], pipeline)
+        store = ox.Store.read_only(str(local.store.resolve()))
+        return lambda q: list(store.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))
+
+    citing = {
+        "a.txt": "CIPHERED TELEGRAM No. 900\n\n6.11.1950\n\nTO FILIPPOV [STALIN]\n\nI report the answer to your telegram No. 812.\n\nSHTYKOV\n",
+        "b.txt": "CIPHERED TELEGRAM No. 901\n\n7.11.1950\n\nTO FILIPPOV [STALIN]\n\nIn reply to your telegram No. 812 we agree.\n\nSHTYKOV\n",
+    }
+    ask = built(citing)
+    cited = ask("SELECT DISTINCT ?c WHERE { ?d schema:citation ?c . ?c schema:identifier '812' }")
+    assert len(cited) == 1
+    cited_telegram = "CIPHERED TELEGRAM No. 812\n\n5.11.1950\n\nTO SHTYKOV\n\nAnswer at once.\n\nFILIPPOV\n"
+    ask = built({**citing, "c.txt": cited_telegram})
+    rows = ask("SELECT DISTINCT ?c WHERE { ?d schema:citation ?c . ?c a kg:Document ; schema:identifier '812' }")
+    assert len(rows) == 1
