@@ -10,20 +10,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-
+from archivekg.server.negotiate import GRAPH_FORMATS, QUERY_RESULT_FORMATS, by_name
 
 def queries_dir() -> Path:
     return Path(str(resources.files("archivekg.queries")))
@@ -68,11 +55,11 @@ def print_results(results, fmt: str, out: TextIO) -> None:
         out.write(("true" if bool(results) else "false") + "\n")
         return
     if isinstance(results, ox.QueryTriples):
-        graph_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
+        graph_format = by_name(fmt, GRAPH_FORMATS) or ox.RdfFormat.TURTLE
         out.write(results.serialize(format=graph_format).decode("utf-8"))
         return
-    if fmt in RESULT_FORMATS:
-        out.write(results.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8"))
+    if fmt != "table":
+        out.write(results.serialize(format=by_name(fmt, QUERY_RESULT_FORMATS) or ox.QueryResultsFormat.JSON).decode("utf-8"))
         return
     names = [v.value for v in results.variables]
     rows = [[term_text(solution[name]) for name in names] for solution in results]
