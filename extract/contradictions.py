@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archivekg.extract.model import Claim, Contradiction, DateValue, DocumentExtraction, Entity
+from archivekg.extract.model import MESSAGE_KINDS, Claim, Contradiction, DateValue, DocumentExtraction, Entity
 
 POSITIONS = {"decided", "ordered", "requested", "proposed", "planned"}
-MESSAGE_KINDS = {"telegram", "letter", "message"}
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,10 @@ from spacy.tokens import Doc
 
 from archivekg.extract.dates import find_dates, first_full_date, load_jsonl
 from archivekg.extract.gazetteer import data_dir
-from archivekg.extract.model import Citation, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
+from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
 from archivekg.extract.parts import find_citations, find_parts
 
 PERSON_KINDS = ("person", "organization", "unit")
-MESSAGE_KINDS = ("telegram", "letter")
 
 
 @dataclass(frozen=True)

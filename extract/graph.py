@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from archivekg.extract.iris import IriMinter
 from archivekg.extract.model import (
+    MESSAGE_KINDS,
     Citation,
     Claim,
     Contradiction,
@@ -37,7 +38,6 @@ ENTITY_CLASSES = {
     "work": [SCHEMA.CreativeWork],
 }
 DOCUMENT_KINDS = {"telegram": KG.Telegram, "letter": KG.Letter, "speech": KG.Speech, "commentary": KG.Commentary}
-MESSAGE_KINDS = {"telegram", "letter", "message"}
 POLARITY = {"affirmative": KG.Affirmative, "negative": KG.Negative}
 MODALITY = {m: KG[m.capitalize()] for m in ("decided", "planned", "considered", "proposed", "requested", "reported", "assessed", "ordered")}
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 ENTITY_KINDS = ("person", "organization", "unit", "country", "place", "event", "work")
 DATE_TYPES = ("date", "dateTime", "gYearMonth", "gYear")
 POLARITIES = ("affirmative", "negative")
+MESSAGE_KINDS = frozenset({"telegram", "letter", "message"})  # kinds of text that are a schema:Message
 MODALITIES = ("decided", "planned", "considered", "proposed", "requested", "reported", "assessed", "ordered")
 
 
