@@ -123,19 +123,23 @@ def documents() -> list[dict]:
 COUNTS = """SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?type .
   VALUES ?type { kg:Document schema:Message schema:Person schema:Organization kg:MilitaryUnit schema:Country
                  schema:Place schema:Event schema:CreativeWork kg:Claim kg:MilitaryFigure kg:Contradiction } } GROUP BY ?type"""
-ENTITY_TYPES = [("Person", SCHEMA.Person), ("Organisation", SCHEMA.Organization), ("Military unit", KG.MilitaryUnit), ("Country", SCHEMA.Country), ("Place", SCHEMA.Place), ("Event", SCHEMA.Event)]
+ENTITY_TYPES = [("Person", SCHEMA.Person), ("Organisation", SCHEMA.Organization), ("Military unit", KG.MilitaryUnit), ("Country", SCHEMA.Country),
+                ("Place", SCHEMA.Place), ("Event", SCHEMA.Event), ("Cited work", SCHEMA.CreativeWork)]
+# entities are the things documents mention (a quoted message or remarks are CreativeWorks too, but not entities)
+ENTITY_COUNTS = """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e kg:mentionedIn ?d ; a ?type } GROUP BY ?type"""
 
 
 def numbers() -> dict:
     """The dataset in numbers: documents, entities by type, claims, figures, contradictions."""
     counts = {r["type"]: int(r["n"].value) for r in select(COUNTS)}
+    entity_counts = {r["type"]: int(r["n"].value) for r in select(ENTITY_COUNTS)}
     entities = select("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e kg:mentionedIn ?d }")
     mentions = select("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m oa:motivatedBy oa:identifying }")
     statements = select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     return {
         "documents": counts.get(KG.Document, 0),
         "entities": int(entities[0]["n"].value),
-        "by_type": [(name, counts.get(cls, 0)) for name, cls in ENTITY_TYPES],
+        "by_type": [(name, entity_counts.get(cls, 0)) for name, cls in ENTITY_TYPES],
         "mentions": int(mentions[0]["n"].value),
         "claims": counts.get(KG.Claim, 0),
         "figures": counts.get(KG.MilitaryFigure, 0),
