@@ -27,6 +27,7 @@ class Cue:
     modality: str | None
     polarity: str | None
     anchor: int | None  # index into the match of the token that heads the claim
+    about_texts: bool = False  # a judgement about texts: the claim is about the documents it names
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def parse_rules(rows: list[dict], where: str) -> ClaimRules:
                 raise GazetteerError(f"{where}: cue {rid}: polarity {polarity!r} is not one of {', '.join(POLARITIES)}")
             if not isinstance(row.get("pattern"), list) or not row["pattern"]:
                 raise GazetteerError(f"{where}: cue {rid}: needs a non-empty 'pattern' list")
-            cues.append(Cue(rid, tuple(row["pattern"]), modality, polarity, row.get("anchor")))
+            cues.append(Cue(rid, tuple(row["pattern"]), modality, polarity, row.get("anchor"), row.get("about") == "texts"))
         elif kind == "action":
             actions.append(Action(rid, frozenset(row.get("verbs", ())), frozenset(row.get("objects", ()))))
         elif kind in words:

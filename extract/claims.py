@@ -200,6 +200,7 @@ class ClaimFinder:
             modality = "reported"
             about.insert(0, subject)
         quote = TextSpan(self.source.key, span[0], span[1], self.source.text[span[0] : span[1]])
+        texts = self.texts_judged(place, span) if any(h.cue.about_texts for h in hits) else ()
         return Claim(
             key=f"{self.source.key}-{span[0]}",
             span=quote,
@@ -211,7 +212,16 @@ class ClaimFinder:
             date=self.date_in(*span) or place.date,
             reported_by=place.relayed_by if not quoted_by and place.relayed_by != speaker else None,
             proposition=self.proposition(span, subject or speaker),
+            about_texts=texts,
         )
+
+    def texts_judged(self, place: Place, span: tuple[int, int]) -> tuple[str, ...]:
+        """What a judgement about texts ("Is the above text compatible with the message ...
+        [Document #12]? Clearly not.") is about: the document its remarks are appended to, and
+        the documents and messages it cites."""
+        carrier = (self.record.key,) if place.key != self.record.key else ()
+        cited = tuple(c.key for c in self.record.citations if span[0] <= c.span.start and c.span.end <= span[1])
+        return carrier + cited
 
     def quote_span(self, anchor: Token, start: int, end: int) -> tuple[int, int] | None:
         """The sentence within [start, end): the paragraph of the anchor, trimmed of layout and

@@ -78,6 +78,7 @@ class GraphWriter:
             if e.record.kind in MESSAGE_KINDS
             for identifier in e.record.identifiers
         }
+        self.citations = {c.key: (c, iris.document(e.record.key)) for e in corpus.documents for c in e.record.citations}
         for extraction in corpus.documents:
             self.part_iris[extraction.record.key] = iris.document(extraction.record.key)
             for part in extraction.record.parts:
@@ -87,6 +88,12 @@ class GraphWriter:
     def entity(self, key: str) -> NamedNode:
         entity = self.entities[key]
         return self.iris.entity(entity.kind, entity.key)
+
+    def text_node(self, key: str) -> NamedNode:
+        """The IRI of a document, part or citation named by its key."""
+        if key in self.citations:
+            return self.cited_node(*self.citations[key])
+        return self.where(key)
 
     def where(self, key: str) -> NamedNode:
         """The IRI of a document or part named by its key."""
@@ -221,13 +228,20 @@ class GraphWriter:
             yield Quad(node, SCHEMA.dateSent, date_literal(part.date_sent), g)
         yield from self.annotation(self.iris.fragment(node, "annotation"), node, part.span, OA.describing, source_text, g)
 
-    def citation_quads(self, citation: Citation, doc: NamedNode, g) -> Iterator[Quad]:
-        node = self.entity(citation.entity_key) if citation.entity_key else self.iris.citation(citation.key)
-        citing = self.where(citation.cited_by) if citation.cited_by else doc
+    def cited_node(self, citation: Citation, doc: NamedNode) -> NamedNode:
+        """The node a citation is: a work entity, a document of the corpus with that number, or its own."""
+        if citation.entity_key:
+            return self.entity(citation.entity_key)
         if citation.identifier and citation.kind in MESSAGE_KINDS and self.numbered.get(citation.identifier, doc) != doc:
-            yield Quad(citing, SCHEMA.citation, self.numbered[citation.identifier], g)
-            return
+            return self.numbered[citation.identifier]
+        return self.iris.citation(citation.key)
+
+    def citation_quads(self, citation: Citation, doc: NamedNode, g) -> Iterator[Quad]:
+        node = self.cited_node(citation, doc)
+        citing = self.where(citation.cited_by) if citation.cited_by else doc
         yield Quad(citing, SCHEMA.citation, node, g)
+        if node != self.iris.citation(citation.key) and not citation.entity_key:
+            return  # the cited message is a document of the corpus: it describes itself
         if not citation.entity_key:  # a work entity has its type already
             yield Quad(node, RDF.type, SCHEMA.Message if citation.kind in MESSAGE_KINDS else SCHEMA.CreativeWork, g)
         if citation.identifier:
@@ -277,6 +291,8 @@ class GraphWriter:
         yield Quad(node, KG.modality, MODALITY[claim.modality], g)
         for key in claim.about_keys:
             yield Quad(node, KG.about, self.entity(key), g)
+        for key in claim.about_texts:
+            yield Quad(node, KG.about, self.text_node(key), g)
         if claim.date and claim.date.value:
             yield Quad(node, KG.date, date_literal(claim.date), g)
         yield from self.annotation(self.iris.fragment(node, "annotation"), node, claim.span, OA.describing, source_text, g)

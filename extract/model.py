@@ -212,6 +212,7 @@ class Claim:
     date: DateValue | None = None
     reported_by: str | None = None  # entity key of the one who reports another's claim
     proposition: str | None = None  # normalised "agent|action|target" used to find contradictions
+    about_texts: tuple[str, ...] = ()  # keys of documents, parts or citations a judgement is about
 
     def __post_init__(self):
         _require(self.polarity in POLARITIES, f"bad polarity {self.polarity!r}")

@@ -176,3 +176,14 @@ def test_unseen_decision_not_to_send_is_negative_and_not_a_contradiction_of_anot
     assert unseen("""ASK { ?c kg:polarity kg:Negative ; kg:modality kg:Decided ; kg:quote ?q . FILTER(CONTAINS(?q, "decided not to send")) }""")
     assert unseen("""ASK { ?c kg:polarity kg:Affirmative ; kg:modality kg:Decided ; kg:quote ?q . FILTER(CONTAINS(?q, "send the 13th Army")) }""")
     assert not unseen("ASK { ?a kg:contradicts ?b }")
+
+
+def test_the_editors_judgement_of_incompatibility_is_a_claim_about_the_two_documents(ask):
+    """"Is the above text ... compatible with the message ... [Document #12]? Clearly not.":
+    a negative assessment, stated in the remarks, about the document they are appended to and
+    the document they cite."""
+    assert ask("""ASK { ?c a kg:Claim ; kg:polarity kg:Negative ; kg:modality kg:Assessed ; kg:quote ?q ;
+        kg:statedIn ?remarks ; kg:about ?doc , ?cited .
+        ?remarks schema:isPartOf ?doc . ?doc a kg:Document ; schema:name ?n .
+        ?cited schema:identifier "12" .
+        FILTER(REGEX(?q, "compatible") && REGEX(?n, "decision to send", "i")) }""")
