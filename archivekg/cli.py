@@ -10,9 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from archivekg.commands import EXIT_ERROR, EXIT_OK
 from archivekg.settings import Settings, SettingsError
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
 
 def default_seeds() -> Path:

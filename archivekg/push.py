@@ -22,9 +22,8 @@ from argparse import Namespace
 import pyoxigraph as ox
 
 from archivekg import store as stores
+from archivekg.commands import EXIT_ERROR, EXIT_OK
 from archivekg.settings import Settings
-
-EXIT_OK, EXIT_ERROR = 0, 2
 N_TRIPLES = "application/n-triples"
 
 

@@ -138,13 +138,3 @@ def labels(nodes) -> dict[ox.NamedNode, list[ox.Literal]]:
     for row in select_each(LABELS, nodes, "s"):
         found.setdefault(row["s"], []).append((int(row["rank"].value), row["label"].value, row["label"]))
     return {node: [label for _, _, label in sorted(ranked)] for node, ranked in found.items()}
-
-
-def label_of(node, fallback: str | None = None) -> str:
-    """The display name of a node: its label, else the end of its IRI."""
-    if isinstance(node, ox.Literal):
-        return node.value
-    values = labels([node]).get(node)
-    if values:
-        return values[0].value
-    return fallback or node.value.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
