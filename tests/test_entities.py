@@ -166,3 +166,23 @@ def test_letter_spaced_names_and_unknown_glosses(tmp_path, pipeline, settings):
     # an unknown pseudonym glossed by an unknown name: one person, named by the gloss
     rows = list(ask("""SELECT ?l ?a WHERE { ?p a schema:Person ; rdfs:label ?l ; skos:altLabel ?a . FILTER(REGEX(?a, "kolya", "i")) }"""))
     assert len(rows) == 1 and rows[0]["l"].value == "Kim Chaek"
+
+
+def test_numbered_units_are_military_units(tmp_path, pipeline, settings):
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from archivekg.extract.vocab import PREFIXES
+
+    (tmp_path / "units.txt").write_text(
+        "TO FYN SI [STALIN]\n\nPENG DEHUAI ordered the 13th Army Group to halt. The Fortieth Army and the 42nd Corps crossed the Yalu.\n",
+        encoding="utf-8",
+    )
+    local = dataclasses.replace(settings, store=tmp_path / "store")
+    build(local, [tmp_path], pipeline)
+    store = ox.Store.read_only(str(local.store.resolve()))
+    units = {r["l"].value for r in store.query("SELECT ?l WHERE { ?u a kg:MilitaryUnit ; rdfs:label ?l }", use_default_graph_as_union=True, prefixes=PREFIXES)}
+    assert {"13th Army Group", "42nd Corps", "Fortieth Army"} <= units, units
+    organisations = {r["l"].value for r in store.query("SELECT ?l WHERE { ?u a schema:Organization ; rdfs:label ?l }", use_default_graph_as_union=True, prefixes=PREFIXES)}
+    assert "Army Group" not in organisations
