@@ -126,3 +126,27 @@ def test_a_cited_telegram_is_one_node_and_is_the_document_when_the_corpus_has_it
     ask = built({**citing, "c.txt": cited_telegram})
     rows = ask("SELECT DISTINCT ?c WHERE { ?d schema:citation ?c . ?c a kg:Document ; schema:identifier '812' }")
     assert len(rows) == 1
+
+
+def test_an_unseen_letter_gets_its_kind_sender_and_recipient(tmp_path, pipeline, settings):
+    """A letter whose title says who wrote to whom, with a greeting and a signature
+    (tests/data/letter-stalin-to-kim.txt, written for this test)."""
+    import dataclasses
+    import shutil
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    from archivekg.build import build
+    from archivekg.extract.vocab import PREFIXES
+
+    shutil.copy(Path(__file__).parent / "data" / "letter-stalin-to-kim.txt", tmp_path / "letter.txt")
+    local = dataclasses.replace(settings, store=tmp_path / "store")
+    build(local, [tmp_path], pipeline)
+    store = ox.Store.read_only(str(local.store.resolve()))
+    assert store.query(
+        """ASK { ?d a kg:Document , schema:Message ; kg:documentKind kg:Letter ; schema:dateCreated "1950-10-08"^^xsd:date ;
+            schema:sender/rdfs:label "Joseph Stalin"@en ; schema:recipient/rdfs:label "Kim Il Sung"@en }""",
+        use_default_graph_as_union=True,
+        prefixes=PREFIXES,
+    )
