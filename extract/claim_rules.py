@@ -14,7 +14,7 @@ from pathlib import Path
 from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
-from archivekg.extract.gazetteer import GazetteerError, _jsonl, data_dir
+from archivekg.extract.gazetteer import GazetteerError, data_dir, load_jsonl
 from archivekg.extract.model import MODALITIES, POLARITIES
 
 CUES_FILE = "claim_cues.jsonl"
@@ -81,7 +81,7 @@ def parse_rules(rows: list[dict], where: str) -> ClaimRules:
 @lru_cache(maxsize=4)
 def load_claim_rules(directory: Path | None = None) -> ClaimRules:
     path = (directory or data_dir()) / CUES_FILE
-    return parse_rules(_jsonl(path), str(path))
+    return parse_rules(load_jsonl(path), str(path))
 
 
 _MATCHERS: dict[tuple[int, int], Matcher] = {}

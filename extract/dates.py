@@ -17,22 +17,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from archivekg.extract.gazetteer import data_dir
+from archivekg.extract.gazetteer import data_dir, load_jsonl
 from archivekg.extract.model import DateValue, TextSpan
 
 TIME = r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b))?"
-
-
-def load_jsonl(path: Path) -> list[dict]:
-    """Rows of a JSONL rule file; `#` lines are comments. A bad line names the file and line."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not valid JSON ({err.msg})") from None
-    return rows
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ editor's remarks and cited documents are found by `archivekg.extract.parts`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Doc
 
-from archivekg.extract.dates import find_dates, first_full_date, load_jsonl
-from archivekg.extract.gazetteer import data_dir
+from archivekg.extract.dates import find_dates, first_full_date
+from archivekg.extract.gazetteer import data_dir, load_jsonl
 from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
 from archivekg.extract.parts import find_citations, find_parts
 
@@ -145,9 +145,9 @@ def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMenti
     signed = [keys for start, keys in signatures if keys and not any(a <= start < b for a, b in inside)]
     if not senders and signed and record.kind in MESSAGE_KINDS:
         senders = list(signed[-1])
-    record = _replace(record, sender_keys=tuple(senders), parts=tuple(parts))
+    record = replace(record, sender_keys=tuple(senders), parts=tuple(parts))
     citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions)]
-    return _replace(record, citations=tuple(citations), cited_works=cited_works(record, mentions, citations, entities))
+    return replace(record, citations=tuple(citations), cited_works=cited_works(record, mentions, citations, entities))
 
 
 def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:
@@ -155,7 +155,7 @@ def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:
     for r in mentions:
         span = r.mention.span
         if r.mention.kind == "work" and citation.span.start <= span.start and span.end <= citation.span.end and citation.kind in ("article", "book"):
-            return _replace(citation, entity_key=r.entity_key)
+            return replace(citation, entity_key=r.entity_key)
     return citation
 
 
@@ -168,13 +168,5 @@ def cited_works(
     for r in mentions:
         if entities[r.entity_key].kind != "work" or r.entity_key in already:
             continue
-        inside = [p for p in record.parts if p.span.start <= r.mention.span.start < p.span.end]
-        citing = min(inside, key=lambda p: p.span.end - p.span.start).key if inside else record.key
-        cited[(citing, r.entity_key)] = None
+        cited[(record.key_at(r.mention.span.start), r.entity_key)] = None
     return tuple(cited)
-
-
-def _replace(record: DocumentRecord, **changes) -> DocumentRecord:
-    from dataclasses import replace
-
-    return replace(record, **changes)

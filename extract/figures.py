@@ -168,8 +168,6 @@ def _figure(source: SourceText, record: DocumentRecord, m: re.Match, rules: Figu
         if c2 is None and cbound is None:
             values["max_caliber_mm"] = c1
     span = TextSpan(source.key, start, end, text[start:end])
-    inside = [p for p in record.parts if p.span.start <= start < p.span.end]
-    stated_in = min(inside, key=lambda p: p.span.end - p.span.start).key if inside else record.key
-    return Figure(key=f"{source.key}-{start}", span=span, stated_in=stated_in, item=item, **values)
+    return Figure(key=f"{source.key}-{start}", span=span, stated_in=record.key_at(start), item=item, **values)
 
 

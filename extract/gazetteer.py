@@ -83,7 +83,8 @@ def _lines(path: Path) -> list[str]:
     return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
 
 
-def _jsonl(path: Path) -> list[dict]:
+def load_jsonl(path: Path) -> list[dict]:
+    """Rows of a JSONL rule file; `#` lines are comments. A bad line names the file and line."""
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -121,7 +122,7 @@ def parse_entry(row: dict, where: str) -> GazetteerEntry:
 def load_rules(directory: Path | None = None) -> RuleData:
     directory = directory or data_dir()
     gazetteer = directory / "gazetteer.jsonl"
-    entries = tuple(parse_entry(row, f"{gazetteer} entry {row.get('id', '?')}") for row in _jsonl(gazetteer))
+    entries = tuple(parse_entry(row, f"{gazetteer} entry {row.get('id', '?')}") for row in load_jsonl(gazetteer))
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.wikidata and entry.wikidata in seen:
@@ -130,7 +131,7 @@ def load_rules(directory: Path | None = None) -> RuleData:
             seen[entry.wikidata] = entry.id
     patterns = tuple(
         ContextPattern(row["id"], row["kind"], re.compile(row["regex"]), row.get("override", False), row.get("title_case", False))
-        for row in _jsonl(directory / "context_patterns.jsonl")
+        for row in load_jsonl(directory / "context_patterns.jsonl")
     )
     return RuleData(
         entries=entries,

@@ -170,6 +170,16 @@ class DocumentRecord:
     cited_works: tuple[tuple[str, str], ...] = ()  # (citing document or part key, work entity key)
     dates: tuple[DateValue, ...] = ()  # every date expression found in the text
 
+    def part_at(self, offset: int) -> Part | None:
+        """The innermost part whose text holds `offset` (a quoted message inside remarks wins)."""
+        inside = [p for p in self.parts if p.span.start <= offset < p.span.end]
+        return min(inside, key=lambda p: p.span.end - p.span.start) if inside else None
+
+    def key_at(self, offset: int) -> str:
+        """The key of the innermost part holding `offset`, else of the document itself."""
+        part = self.part_at(offset)
+        return part.key if part else self.key
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from archivekg.extract.dates import load_jsonl
-from archivekg.extract.gazetteer import data_dir
+from archivekg.extract.gazetteer import data_dir, load_jsonl
 from archivekg.extract.iris import slugify
 from archivekg.extract.model import Citation, DocumentRecord, Part, ResolvedMention, SourceText, TextSpan
 
@@ -97,11 +96,6 @@ def _quoted_message(source, record, mentions, signatures, m: re.Match, number: i
     return Part(f"{source.key}-message-{number}", "message", body, tuple(sender), tuple(recipients), date_sent)
 
 
-def _containing_part(record: DocumentRecord, start: int):
-    inside = [p for p in record.parts if p.span.start <= start < p.span.end]
-    return min(inside, key=lambda p: p.span.end - p.span.start) if inside else None
-
-
 def _whose(possessive: str | None, speaker_keys, listener_keys) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(sender, recipient) of a cited message from the citing text's possessive."""
     word = (possessive or "").lower()
@@ -122,7 +116,7 @@ def find_citations(source: SourceText, record: DocumentRecord, mentions: list[Re
             identifier = m.groupdict().get("identifier")
             if identifier and identifier in record.identifiers:
                 continue
-            part = _containing_part(record, m.start())
+            part = record.part_at(m.start())
             speaker = (part.author_keys if part else ()) or record.sender_keys or record.author_keys
             listener = part.recipient_keys if part else record.recipient_keys
             sender, recipient = _whose(m.groupdict().get("possessive"), speaker, listener)
