@@ -56,10 +56,8 @@ def build(settings: Settings, args: Namespace) -> int:
 
 
 def serve(settings: Settings, args: Namespace) -> int:
-    import waitress
-
     from archivekg.cli import default_seeds
-    from archivekg.server import create_app
+    from archivekg.server import create_app, front
 
     if not settings.endpoint and not stores.exists(settings.store):
         print(f"archivekg: no store at {settings.store}; building it from {default_seeds()} first", file=sys.stderr)
@@ -71,7 +69,7 @@ def serve(settings: Settings, args: Namespace) -> int:
     except _user_errors() as err:
         return fail(str(err))
     print(f"archivekg: serving {settings.endpoint or settings.store} at http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", file=sys.stderr)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=args.threads, ident="archivekg")
+    front.run(front.make_front(app, settings, args.threads), settings.host, settings.port)
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ class Settings:
     validate: bool = True
     page_cache_size: int = 1024  # rendered pages kept per build (0: none)
     validate_sample: int = 10  # a build of more documents validates this many of them (0: all)
+    response_cache_mb: int = 64  # answers the server remembers for the build it serves (0: none)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -68,6 +69,7 @@ LIMITS = (
     ("port", 1, 65_535),
     ("workers", 0, 256),
     ("validate_sample", 0, 10**9),
+    ("response_cache_mb", 0, 1_000_000),
 )
 
 # settings field -> (environment variable, parser)
@@ -86,6 +88,7 @@ ENVIRONMENT = {
     "endpoint": ("ARCHIVEKG_ENDPOINT", str),
     "page_cache_size": ("ARCHIVEKG_PAGE_CACHE_SIZE", int),
     "validate_sample": ("ARCHIVEKG_VALIDATE_SAMPLE", int),
+    "response_cache_mb": ("ARCHIVEKG_RESPONSE_CACHE_MB", int),
 }
 
 

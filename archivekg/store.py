@@ -93,5 +93,9 @@ def open_read_only(store: Path) -> ox.Store:
 
 
 def current_build_id(store: Path) -> str:
-    """Names the build the store points at (changes with every swap): for ETags and reloads."""
-    return store.resolve().name
+    """Names the build the store points at (changes with every swap): for ETags and reloads.
+    Asked on every request, so the usual case (the store is our symlink) is one system call."""
+    try:
+        return os.path.basename(os.readlink(store))
+    except OSError:  # a plain folder, not a symlink
+        return store.resolve().name

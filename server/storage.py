@@ -43,6 +43,7 @@ class Storage:
         self._lock = threading.Lock()
         self._store = stores.open_read_only(self.path)
         self._build = stores.current_build_id(self.path)
+        self._build_path = str(self.path.resolve())
         self._workers: WorkerPool | None = None
         self._update_lock = threading.Lock()
         self._warming = False
@@ -64,7 +65,7 @@ class Storage:
             with self._lock:
                 if build != self._build:
                     self._store = stores.open_read_only(self.path)
-                    self._build = build
+                    self._build, self._build_path = build, str(self.path.resolve())
         return self._store
 
     def query(self, text: str, **options):
@@ -104,7 +105,7 @@ class Storage:
         """
         self.store()  # reopen here too, so pages and workers see the same build
         options.setdefault("max_rows", self.settings.max_rows)
-        job = Job(text, str(self.path.resolve()), prefixes=dict(PREFIXES), **options)
+        job = Job(text, self._build_path, prefixes=dict(PREFIXES), **options)
         return self.workers.run(job, self.settings.timeout)
 
     def apply_update(self, text: str) -> Outcome:

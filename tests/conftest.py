@@ -4,7 +4,6 @@ and a live server on a free port for tests that need real HTTP clients."""
 from __future__ import annotations
 
 import socket
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -75,13 +74,9 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(app, settings):
-    """The app under waitress (the production server) on a free localhost port: its base URL."""
-    import waitress.server
+    """The app behind the production front (uvicorn, the answer cache) on a free localhost
+    port: its base URL."""
+    from archivekg.server.front import ServerThread, make_front
 
-    port = free_port()
-    server = waitress.server.create_server(app, host="127.0.0.1", port=port, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    # the thread is a daemon: it ends with the test session (closing the socket while a
-    # worker still answers makes waitress log a spurious error)
+    with ServerThread(make_front(app, settings)) as url:
+        yield url

@@ -12,11 +12,11 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
-from conftest import free_port
 
 from archivekg import store as stores
 from archivekg.server import create_app
 from archivekg.server.cache import page_cache
+from archivekg.server.front import Front, ServerThread
 from archivekg.settings import Settings
 
 MAO = "/id/person/mao-zedong"
@@ -118,17 +118,14 @@ def test_the_cache_keeps_at_most_its_size(store):
 
 
 def test_many_clients_missing_one_page_make_it_once(store):
-    import waitress.server
-
     app = make_app(store)
-    port = free_port()
-    server = waitress.server.create_server(app, host="127.0.0.1", port=port, threads=16)
-    threading.Thread(target=server.run, daemon=True).start()
+    server = ServerThread(Front(app, None, None, threads=16))  # the front's own memory off: the pages' cache is tested
+    base = server.start()
     bodies, errors = [], []
 
     def fetch():
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}{MAO}", headers={"Accept": "text/html"})
+            request = urllib.request.Request(f"{base}{MAO}", headers={"Accept": "text/html"})
             with urllib.request.urlopen(request, timeout=60) as response:
                 bodies.append(response.read())
         except OSError as err:
@@ -139,6 +136,6 @@ def test_many_clients_missing_one_page_make_it_once(store):
         thread.start()
     for thread in threads:
         thread.join()
-    server.close()
+    server.stop()
     assert not errors and len(bodies) == 16 and len(set(bodies)) == 1
     assert cache_of(app).misses == 1, "one request made the page, the others waited for it"

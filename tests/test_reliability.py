@@ -4,6 +4,7 @@ killed with SIGKILL leaves the previous store intact; a build does not disturb r
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from archivekg import store as stores
 from archivekg.build import build
 from archivekg.commands import export_bytes
 from archivekg.server import create_app
+from archivekg.server.front import ServerThread, make_front
 from archivekg.settings import Settings
 
 from conftest import ROOT, SEEDS
@@ -170,22 +173,27 @@ def test_kill_9_during_a_build_leaves_the_previous_store_intact(tmp_path, pipeli
 
 
 def test_a_build_does_not_disturb_readers_until_the_swap(tmp_path, pipeline):
+    """Readers go through the production front, which remembers answers: none may outlive its build."""
     settings = Settings.from_env({}, store=tmp_path / "store")
     build(settings, [SEEDS / "001_6bf8637f507ce4ab.txt"], pipeline)
-    app = create_app(settings)
-    old = int(app.test_client().get("/sparql", query_string={"query": COUNT}).get_json()["results"]["bindings"][0]["n"]["value"])
+    server = ServerThread(make_front(create_app(settings), settings))
+    url = server.start() + "/sparql?" + urllib.parse.urlencode({"query": COUNT})
+
+    def count() -> int:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+    old = count()
     seen: list[int] = []
     errors: list[str] = []
     stop = threading.Event()
 
     def reader():
-        client = app.test_client()
         while not stop.is_set():
-            response = client.get("/sparql", query_string={"query": COUNT})
-            if response.status_code != 200:
-                errors.append(f"{response.status_code} {response.data[:200]!r}")
-            else:
-                seen.append(int(response.get_json()["results"]["bindings"][0]["n"]["value"]))
+            try:
+                seen.append(count())
+            except OSError as err:
+                errors.append(repr(err))
             time.sleep(0.005)
 
     threads = [threading.Thread(target=reader) for _ in range(4)]
@@ -200,11 +208,13 @@ def test_a_build_does_not_disturb_readers_until_the_swap(tmp_path, pipeline):
         stop.set()
         for thread in threads:
             thread.join()
-    assert not errors
-    new_count = int(next(iter(stores.open_read_only(settings.store).query(COUNT)))["n"].value)
-    assert new.documents == 2 and new_count != old
-    assert set(seen) <= {old, new_count}  # the old answer, then the new one: never a half-built store
-    assert seen[0] == old and new_count in seen
-    # a request made after the swap is answered from the new build
-    after = app.test_client().get("/sparql", query_string={"query": COUNT}).get_json()
-    assert int(after["results"]["bindings"][0]["n"]["value"]) == new_count
+    try:
+        assert not errors
+        new_count = int(next(iter(stores.open_read_only(settings.store).query(COUNT)))["n"].value)
+        assert new.documents == 2 and new_count != old
+        assert set(seen) <= {old, new_count}  # the old answer, then the new one: never a half-built store
+        assert seen[0] == old and new_count in seen
+        # a request made after the swap is answered from the new build, never from memory of the old
+        assert count() == new_count
+    finally:
+        server.stop()
