@@ -6,6 +6,7 @@ Every request loop here is bounded in time and count and targets 127.0.0.1 only.
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
 import socket
 import statistics
@@ -62,13 +63,16 @@ class Server:
             self.process.wait()
 
 
-def start_archivekg(store: Path, threads: int = 32) -> Server:
+def start_archivekg(store: Path, threads: int = 32, remember: bool = True) -> Server:
+    """`archivekg serve` as shipped; `remember=False` turns the front's answer cache off
+    (ARCHIVEKG_RESPONSE_CACHE_MB=0), so every request is computed: the cost of a new query."""
     port = free_port()
+    env = dict(os.environ, ARCHIVEKG_RESPONSE_CACHE_MB="64" if remember else "0")
     process = subprocess.Popen(
         [sys.executable, "-m", "archivekg", "serve", "--store", str(store), "--port", str(port), "--threads", str(threads)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )
-    server = Server("archivekg", f"http://127.0.0.1:{port}", process, "/sparql")
+    server = Server("archivekg" if remember else "archivekg-computed", f"http://127.0.0.1:{port}", process, "/sparql")
     wait_until_up(server.base + "/sparql?query=ASK%7B%7D", process)
     return server
 

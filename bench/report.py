@@ -48,25 +48,46 @@ def write_report(results: dict, folder: Path) -> None:
                   f" {lo['ratio']:.2f}× ({verdict(lo['ratio'] <= 1.2)} ≤ 1.2×).", ""]
     if "sparql" in results:
         s = results["sparql"]
-        lines += ["## SPARQL endpoint vs `oxigraph serve-read-only`", "", "Small queries (label, ASK, mentions with LIMIT), JSON results, closed-loop clients on keep-alive connections.", "",
-                  "| clients | archivekg p50 / p99 (ms) | oxigraph p50 / p99 (ms) | p50 ratio | archivekg req/s | oxigraph req/s | throughput ratio | errors |", "|---|---|---|---|---|---|---|---|"]
-        for clients in sorted(s["levels"]["archivekg"], key=int):
-            a, o = s["levels"]["archivekg"][clients], s["levels"]["oxigraph"][clients]
-            lines.append(f"| {clients} | {a['p50_ms']:.1f} / {a['p99_ms']:.1f} | {o['p50_ms']:.1f} / {o['p99_ms']:.1f} | {a['p50_ms'] / o['p50_ms']:.2f}× |"
-                         f" {a['throughput_rps']:.0f} | {o['throughput_rps']:.0f} | {a['throughput_rps'] / o['throughput_rps']:.2f}× | {a['errors']} / {o['errors']} |")
-        one, ox1 = s["levels"]["archivekg"]["1"], s["levels"]["oxigraph"]["1"]
+        levels, ox_levels = s["levels"], s["levels"]["oxigraph"]
+        lines += ["## SPARQL endpoint vs `oxigraph serve-read-only`", "",
+                  "Small queries (label, ASK, mentions with LIMIT), JSON results, closed-loop clients on keep-alive connections. "
+                  "`archivekg` is the server as shipped: a query asked again is answered from the front's memory of this build "
+                  "(server/front.py). `archivekg-computed` is the same server with that memory off "
+                  "(`ARCHIVEKG_RESPONSE_CACHE_MB=0`): every request goes through Flask and a query worker, the cost of a query never asked before.", "",
+                  "| clients | server | p50 / p99 (ms) | p50 vs oxigraph | req/s | throughput vs oxigraph | errors |", "|---|---|---|---|---|---|---|"]
+        for clients in sorted(ox_levels, key=int):
+            o = ox_levels[clients]
+            for name in levels:
+                a = levels[name][clients]
+                lines.append(f"| {clients} | {name} | {a['p50_ms']:.2f} / {a['p99_ms']:.1f} | {a['p50_ms'] / o['p50_ms']:.2f}× |"
+                             f" {a['throughput_rps']:.0f} | {a['throughput_rps'] / o['throughput_rps']:.2f}× | {a['errors']} |")
+        one = levels["archivekg"]
+        p50 = one["1"]["p50_ms"] / ox_levels["1"]["p50_ms"]
+        worst = min(one[c]["throughput_rps"] / ox_levels[c]["throughput_rps"] for c in ox_levels)
+        computed = levels.get("archivekg-computed", {})
         an = s["analytic_ms"]
-        lines += ["", f"- p50 at 1 client: {one['p50_ms'] / ox1['p50_ms']:.2f}× ({verdict(one['p50_ms'] / ox1['p50_ms'] <= 1.5)} ≤ 1.5×);"
-                  f" throughput at 1 client {one['throughput_rps'] / ox1['throughput_rps']:.2f}× ({verdict(one['throughput_rps'] / ox1['throughput_rps'] >= 0.7)} ≥ 0.7×).",
-                  *[f"- Analytic query, {title}: archivekg {an[title]['archivekg']:.1f} ms, oxigraph {an[title]['oxigraph']:.1f} ms, rdflib-endpoint {an[title]['rdflib-endpoint']:.1f} ms"
-                    f" (called in process, no socket): archivekg is {an[title]['rdflib-endpoint'] / an[title]['archivekg']:.1f}× faster ({verdict(an[title]['rdflib-endpoint'] / an[title]['archivekg'] >= 10)} ≥ 10×)."
+        lines += ["", f"- As shipped: p50 at 1 client {p50:.2f}× ({verdict(p50 <= 1.5)} ≤ 1.5×); lowest throughput ratio over 1, 8 and 32 clients"
+                  f" {worst:.2f}× ({verdict(worst >= 0.7)} ≥ 0.7×)."]
+        if computed:
+            cp50 = computed["1"]["p50_ms"] / ox_levels["1"]["p50_ms"]
+            cworst = min(computed[c]["throughput_rps"] / ox_levels[c]["throughput_rps"] for c in ox_levels)
+            lines += [f"- Every query computed: p50 at 1 client {cp50:.2f}× ({verdict(cp50 <= 1.5)} ≤ 1.5×); lowest throughput ratio {cworst:.2f}×"
+                      f" ({verdict(cworst >= 0.7)} ≥ 0.7×)."]
+        ours = "archivekg-computed" if "archivekg-computed" in next(iter(an.values()), {}) else "archivekg"
+        lines += [*[f"- Analytic query, {title} (computed, never from memory): archivekg {an[title][ours]:.1f} ms, oxigraph {an[title]['oxigraph']:.1f} ms,"
+                    f" rdflib-endpoint {an[title]['rdflib-endpoint']:.1f} ms (called in process, no socket): archivekg is"
+                    f" {an[title]['rdflib-endpoint'] / an[title][ours]:.1f}× faster ({verdict(an[title]['rdflib-endpoint'] / an[title][ours] >= 10)} ≥ 10×)."
                     for title in an],
                   f"- Peak RSS of the servers: " + ", ".join(f"{k} {v:.0f} MB" for k, v in s.get("server_rss_mb", {}).items()) + ".", "",
                   "![latency vs concurrency](latency.png)", ""]
     if "pages" in results:
         p = results["pages"]
-        lines += ["## Entity page vs DESCRIBE", "", f"`/id/person/mao-zedong` as HTML p50 {p['page_ms']:.1f} ms vs Oxigraph `DESCRIBE` of the same IRI p50 {p['describe_ms']:.1f} ms:"
-                  f" {p['ratio']:.2f}× ({verdict(p['ratio'] <= 3)} ≤ 3×).", ""]
+        lines += ["## Entity page vs DESCRIBE", "", f"`/id/person/mao-zedong` as HTML p50 {p['page_ms']:.2f} ms vs Oxigraph `DESCRIBE` of the same IRI p50 {p['describe_ms']:.2f} ms:"
+                  f" {p['ratio']:.2f}× ({verdict(p['ratio'] <= 3)} ≤ 3×)."]
+        if "page_computed_ms" in p:
+            lines += [f"Without the front's memory (from the pages' own cache) {p['page_computed_ms']:.2f} ms ({p['page_computed_ms'] / p['describe_ms']:.2f}×);"
+                      f" the page made from the store, the first time it is asked: {p['page_made_ms']:.1f} ms."]
+        lines += [""]
     if "soak" in results:
         k = results["soak"]
         lines += ["## Load: 32 clients, queries and pages mixed", "", f"{k['seconds']} s: {k['requests']} requests, {k['errors']} errors, p50 {k['p50_ms']:.1f} ms, p99 {k['p99_ms']:.1f} ms,"

@@ -91,7 +91,8 @@ def request_key(scope: dict) -> tuple | None:
             if values[name]:  # a repeated header: combine as HTTP does
                 value = values[name] + b"," + value
             values[name] = value
-    return (scope["method"], scope.get("raw_path") or scope["path"].encode(), scope["query_string"], *values.values())
+    # the scheme too: behind a proxy uvicorn takes it from X-Forwarded-Proto, and absolute URLs follow it
+    return (scope["method"], scope.get("scheme"), scope.get("raw_path") or scope["path"].encode(), scope["query_string"], *values.values())
 
 
 class Front:

@@ -134,3 +134,12 @@ def test_answers_of_another_build_are_neither_kept_nor_given():
     assert cache.get("new", ("k",)) is None, "a swap drops what was remembered"
     cache.put("old", ("k",), answer(10))  # an answer made from the old build, arriving late
     assert cache.get("new", ("k",)) is None
+
+
+def test_an_answer_made_for_https_behind_a_proxy_is_not_given_to_plain_http(front):
+    """uvicorn trusts X-Forwarded-Proto from localhost, and the service description names the
+    endpoint's absolute URL: each scheme keeps its own answer."""
+    for _ in range(2):
+        secure = get(front, "/sparql", Accept="text/turtle", **{"X-Forwarded-Proto": "https"})[2]
+        plain = get(front, "/sparql", Accept="text/turtle")[2]
+        assert b"<https://127.0.0.1:" in secure and b"<http://127.0.0.1:" in plain
