@@ -54,7 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, help="cap on result rows of a SPARQL query (default 10000)")
     p.add_argument("--update-token", help="accept SPARQL Update with this bearer token (default: read-only)")
     p.add_argument("--endpoint", help="serve from this remote SPARQL endpoint instead of the embedded store")
-    p.add_argument("--threads", type=int, default=8, help="server threads (default 8)")
+    p.add_argument("--threads", type=int, default=8, help="threads making answers in the Flask app (default 8)")
 
     p = sub.add_parser("export", help="write the whole dataset in one standard file")
     common(p)
