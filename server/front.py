@@ -18,6 +18,7 @@ Answers over `max_entry_bytes` are not kept, and the whole cache stays under `ma
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -174,13 +175,57 @@ def make_front(app, settings, threads: int = 8) -> Front:
     return Front(app, lambda: stores.current_build_id(settings.store), cache, threads)
 
 
+MAX_HEAD_BYTES = 1024 * 1024  # request line and headers; a query longer than this goes in a POST body
+
+
+def bounded_head_protocol():
+    """uvicorn's httptools protocol with a limit on the request head, which httptools does not
+    have: without it a client could grow one header without end. Past the limit: 431, closed."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class BoundedHead(HttpToolsProtocol):
+        _in_head, _head_bytes, _refused = True, 0, False
+
+        def data_received(self, data: bytes) -> None:
+            if self._refused:
+                return  # the rest of a refused request: read and dropped until the close
+            if self._in_head:
+                self._head_bytes += len(data)
+                if self._head_bytes > MAX_HEAD_BYTES:
+                    self._refuse_head()
+                    return
+            super().data_received(data)
+
+        def on_message_begin(self) -> None:
+            self._in_head, self._head_bytes = True, 0
+            super().on_message_begin()
+
+        def on_headers_complete(self) -> None:
+            self._in_head = False
+            super().on_headers_complete()
+
+        def _refuse_head(self) -> None:
+            message = (f"the request line and headers are over {MAX_HEAD_BYTES} bytes: "
+                       "send a long query in a POST body (application/sparql-query)\n").encode()
+            self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                                 b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(message), message))
+            # a lingering close: closing now, with the client still sending, would reset the
+            # connection and lose the answer; end our side, drop what comes, close in 2 s
+            self._refused = True
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+            asyncio.get_running_loop().call_later(2.0, self.transport.close)
+
+    return BoundedHead
+
+
 def server_config(front: Front, host: str, port: int):
     """uvicorn's settings for archivekg: no access log (errors are logged), no Server header,
-    httptools and uvloop (installed with archivekg)."""
+    httptools (with a bounded request head) and uvloop, installed with archivekg."""
     import uvicorn
 
     return uvicorn.Config(
-        front, host=host, port=port, loop="uvloop", http="httptools", lifespan="off",
+        front, host=host, port=port, loop="uvloop", http=bounded_head_protocol(), lifespan="off",
         log_level="warning", access_log=False, server_header=False, timeout_keep_alive=30,
     )
 

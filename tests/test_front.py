@@ -143,3 +143,33 @@ def test_an_answer_made_for_https_behind_a_proxy_is_not_given_to_plain_http(fron
         secure = get(front, "/sparql", Accept="text/turtle", **{"X-Forwarded-Proto": "https"})[2]
         plain = get(front, "/sparql", Accept="text/turtle")[2]
         assert b"<https://127.0.0.1:" in secure and b"<http://127.0.0.1:" in plain
+
+
+def test_an_endless_request_head_is_refused_and_the_server_goes_on(front):
+    import socket
+
+    parts = urllib.parse.urlsplit(front.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as connection:
+        connection.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\nX-Long: ")
+        answer = b""
+        try:
+            for _ in range(40):  # 2.5 MB of one header value, unless the server closes first
+                connection.sendall(b"a" * 65536)
+        except OSError:
+            pass  # closed by the server: the answer is already waiting
+        while chunk := connection.recv(4096):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 431") and b"POST body" in answer
+    assert get(front, sparql("ASK {}"), Accept=JSON)[0] == 200
+
+
+def test_a_long_query_in_a_post_body_still_passes(front):
+    parts = urllib.parse.urlsplit(front.url)
+    query = "ASK { ?s ?p ?o } #" + "x" * 50_000
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("POST", "/sparql", body=query.encode(), headers={"Content-Type": "application/sparql-query", "Accept": JSON})
+        response = connection.getresponse()
+        assert response.status == 200 and b"true" in response.read()
+    finally:
+        connection.close()
