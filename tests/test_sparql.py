@@ -1,4 +1,4 @@
-"""The SPARQL endpoint against a live server (waitress, a free port, the seeds store, timeout 5 s),
+"""The SPARQL endpoint against a live server (the production front: uvicorn, a free port, the seeds store, timeout 5 s),
 with real clients: urllib for the protocol cases, SPARQLWrapper, rdflib's SPARQLStore."""
 
 from __future__ import annotations
