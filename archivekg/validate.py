@@ -121,9 +121,12 @@ def nodes_left_out(store: ox.Store, graphs: list) -> set:
             (inside if quad.graph_name in kept else outside).add(quad.subject)
     left_out = outside - inside
     # a node of the sample that needs one of them to be whole (a contradiction between a claim
-    # of the sample and a claim outside it; the build that used every document) is left out too
-    needing = {q.subject for g in kept for q in store.quads_for_pattern(None, None, None, g) if q.object in left_out}
-    return left_out | needing
+    # of the sample and a claim outside it; the build that used every document) is left out
+    # too, and so, in turn, is what needs that node (the claim's annotation): until none is left
+    edges = [(q.subject, q.object) for g in kept for q in store.quads_for_pattern(None, None, None, g)]
+    while needing := {subject for subject, obj in edges if obj in left_out} - left_out:
+        left_out |= needing
+    return left_out
 
 
 def sample_graphs(store: ox.Store, documents: int) -> tuple[list, int, int] | None:
