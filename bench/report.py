@@ -90,7 +90,9 @@ def write_report(results: dict, folder: Path) -> None:
         lines += [""]
     if "soak" in results:
         k = results["soak"]
-        lines += ["## Load: 32 clients, queries and pages mixed", "", f"{k['seconds']} s: {k['requests']} requests, {k['errors']} errors, p50 {k['p50_ms']:.1f} ms, p99 {k['p99_ms']:.1f} ms,"
+        ran = k.get("ran_s", k["requests"] / k["throughput_rps"] if k["throughput_rps"] else k["seconds"])
+        capped = f" (of the {k['seconds']} s asked: stopped at the {k['requests'] + k['errors']:,}-request cap of bench/load.py)" if ran < k["seconds"] - 1 else ""
+        lines += ["## Load: 32 clients, queries and pages mixed", "", f"{ran:.0f} s{capped}: {k['requests']} requests, {k['errors']} errors, p50 {k['p50_ms']:.1f} ms, p99 {k['p99_ms']:.1f} ms,"
                   f" {k['throughput_rps']:.0f} req/s; server peak RSS {k['server_rss_mb']:.0f} MB; answers afterwards: {k['answers_after']}."
                   + (f" First errors: {k['first_errors']}" if k["errors"] else ""), ""]
     if "fuzz" in results:
