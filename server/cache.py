@@ -17,13 +17,13 @@ a restart), one makes it and the others wait for it instead of making it again.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Response, current_app, request
 
 from archivekg.server import http
+from archivekg.server.memory import BuildMemory
 from archivekg.server.storage import get_storage
 
 MAX_BYTES = 64 * 1024 * 1024  # bodies kept, in all (a page of a very large thing is still kept)
@@ -48,59 +48,18 @@ class Stored:
         return Response(self.body, self.status, headers=list(self.headers))
 
 
-class PageCache:
+class PageCache(BuildMemory):
+    """Pages by (build, path, format), at most `size` of them (see `memory.BuildMemory`)."""
+
     def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict[tuple, Stored] = OrderedDict()
-        self._bytes = 0
-        self._build: str | None = None
+        super().__init__(max_entries=size, max_bytes=MAX_BYTES, max_entry_bytes=MAX_PAGE_BYTES)
         self._making: dict[tuple, threading.Event] = {}
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def _seen_build(self, build: str) -> None:
-        """Drop the pages of an older build (called with the lock held)."""
-        if build != self._build:
-            self._entries.clear()
-            self._bytes = 0
-            self._build = build
-
-    def get(self, key: tuple) -> Stored | None:
-        with self._lock:
-            self._seen_build(key[0])
-            stored = self._entries.get(key)
-            if stored is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-            return stored
-
-    def put(self, key: tuple, stored: Stored) -> None:
-        if self.size <= 0 or len(stored.body) > MAX_PAGE_BYTES:
-            return
-        with self._lock:
-            self._seen_build(key[0])
-            if key[0] != self._build:
-                return
-            old = self._entries.pop(key, None)
-            self._bytes -= len(old.body) if old else 0
-            self._entries[key] = stored
-            self._bytes += len(stored.body)
-            while self._entries and (len(self._entries) > self.size or self._bytes > MAX_BYTES):
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.body)
+        self.misses = 0
 
     def get_or_make(self, key: tuple, make: Callable[[], Response]) -> Response:
         """The kept page, or `make()` it (once, however many requests ask at the same time)
         and keep it if it is a 200."""
-        stored = self.get(key)
+        stored = self.get(key[0], key)
         if stored is not None:
             return stored.response()
         with self._lock:
@@ -110,12 +69,13 @@ class PageCache:
                 self.misses += 1
         if waiting is not None:
             waiting.wait(WAIT_SECONDS)
-            stored = self.get(key)
+            stored = self.get(key[0], key)
             return stored.response() if stored is not None else make()
         try:
             response = make()
             if response.status_code == 200 and not response.is_streamed:
-                self.put(key, Stored.of(response))
+                stored = Stored.of(response)
+                self.put(key[0], key, stored, len(stored.body))
             return response
         finally:
             with self._lock:

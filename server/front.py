@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from a2wsgi import WSGIMiddleware
+
+from archivekg.server.memory import BuildMemory
 
 VARY = (b"host", b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since")
 PRIVATE = (b"authorization", b"cookie", b"content-length", b"transfer-encoding")
@@ -42,42 +43,22 @@ class Answer:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
 
 
-class AnswerCache:
-    """Answers by request key, for one build at a time, within a byte budget (LRU)."""
+class AnswerCache(BuildMemory):
+    """Answers by request key, for one build at a time, within a byte budget (LRU; see
+    `memory.BuildMemory`)."""
 
     def __init__(self, max_bytes: int, max_entry_bytes: int):
-        self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
-        self._entries: OrderedDict[tuple, Answer] = OrderedDict()
-        self._bytes = 0
-        self._build: str | None = None
-        self._lock = threading.Lock()  # put() runs in the app's threads, get() in the loop
-        self.hits = self.misses = 0
+        super().__init__(max_entries=None, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes)
+        self.misses = 0
 
     def get(self, build: str, key: tuple) -> Answer | None:
-        with self._lock:
-            if build != self._build:
-                self._entries.clear()
-                self._bytes, self._build = 0, build
-            answer = self._entries.get(key)
-            if answer is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return answer
+        answer = super().get(build, key)
+        if answer is None:
+            self.misses += 1
+        return answer
 
     def put(self, build: str, key: tuple, answer: Answer) -> None:
-        size = answer.size
-        if size > self.max_entry_bytes:
-            return
-        with self._lock:
-            if build != self._build or key in self._entries:
-                return  # made from a build that is no longer served
-            self._entries[key] = answer
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= dropped.size
+        super().put(build, key, answer, answer.size)
 
 
 def request_key(scope: dict) -> tuple | None:

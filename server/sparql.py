@@ -232,11 +232,8 @@ def not_acceptable(offered, message: str = "") -> Refusal:
 
 
 def built_at(storage) -> float | None:
-    path = getattr(storage, "path", None)
-    try:
-        return path.resolve().stat().st_mtime if path is not None else None
-    except OSError:
-        return None
+    """When the served build was made (Last-Modified); None for a remote store."""
+    return getattr(storage, "built_at", None)
 
 
 def update(storage, text: str) -> Response:

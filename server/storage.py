@@ -44,6 +44,7 @@ class Storage:
         self._store = stores.open_read_only(self.path)
         self._build = stores.current_build_id(self.path)
         self._build_path = str(self.path.resolve())
+        self._built_at: tuple[str, float | None] | None = None  # (build, its folder's mtime)
         self._workers: WorkerPool | None = None
         self._update_lock = threading.Lock()
         self._warming = False
@@ -57,6 +58,19 @@ class Storage:
         """The build being served: checked against the disk, so an ETag never names an old build."""
         self.store()
         return self._build
+
+    @property
+    def built_at(self) -> float | None:
+        """When the served build was made (its folder's mtime), read once per build."""
+        self.store()
+        build, path = self._build, self._build_path
+        if self._built_at is None or self._built_at[0] != build:
+            try:
+                mtime = os.stat(path).st_mtime
+            except OSError:
+                mtime = None
+            self._built_at = (build, mtime)
+        return self._built_at[1]
 
     def store(self) -> ox.Store:
         """The current store, reopened if a new build has been swapped in since."""

@@ -62,12 +62,17 @@ def test_two_builds_export_identical_nquads(tmp_path):
     assert b"_:" not in outputs[0], "no blank nodes"
 
 
+def seeds_copy(folder: Path) -> Path:
+    """A new corpus folder holding the seed texts, for tests that add files beside them."""
+    folder.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
 @pytest.mark.slow
 def test_bad_files_are_named_and_skipped(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS.glob("*.txt"):
-        (corpus / seed.name).write_bytes(seed.read_bytes())
+    corpus = seeds_copy(tmp_path / "corpus")
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (corpus / "latin1.txt").write_bytes("Télégramme reçu à Pékin".encode("latin-1"))
@@ -146,10 +151,7 @@ def test_progress_bar_on_stderr_for_many_documents(tmp_path):
 @pytest.mark.slow
 def test_workers_give_the_same_graph(tmp_path):
     """`--workers 2` runs the per-document stages in two processes; the graph is the same."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS.glob("*.txt"):
-        (corpus / seed.name).write_bytes(seed.read_bytes())
+    corpus = seeds_copy(tmp_path / "corpus")
     (corpus / "note.txt").write_text("TO FYN SI [STALIN]\n\nMAO ZEDONG asks for 3,000 to 2,200 guns. 2.10.50", encoding="utf-8")
     exports = []
     for workers in (1, 2):
