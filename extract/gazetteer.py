@@ -27,6 +27,9 @@ class GazetteerEntry:
     aliases: tuple[str, ...]
     pseudonyms: tuple[str, ...]
     demonyms: tuple[str, ...]
+    description: str | None = None  # one line of English, shown on the entity's page
+    birth_date: str | None = None  # ISO: "1893-12-26", "1893-12" or "1893"
+    death_date: str | None = None
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases, *self.pseudonyms)
@@ -65,9 +68,28 @@ def parse_entry(row: dict, where: str) -> GazetteerEntry:
             aliases=tuple(row.get("aliases", ())),
             pseudonyms=tuple(row.get("pseudonyms", ())),
             demonyms=tuple(row.get("demonyms", ())),
+            description=_one_line(row.get("description"), where),
+            birth_date=_iso(row.get("born"), where),
+            death_date=_iso(row.get("died"), where),
         )
     except KeyError as err:
         raise GazetteerError(f"{where}: missing field {err}") from None
+
+
+def _one_line(value, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or "\n" in value or not value.strip():
+        raise GazetteerError(f"{where}: description must be one line of text")
+    return value.strip()
+
+
+def _iso(value, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?", value):
+        raise GazetteerError(f"{where}: a date must be ISO: YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    return value
 
 
 def parse_gazetteer(files) -> dict:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Mention, SourceText, TextSpan
+from archivekg.extract.layout import classify_lines
 from archivekg.extract.nlp import DEMONYM_LABEL
 from archivekg.extract.resolve import normalise_name
 
@@ -65,7 +66,25 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
             mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
     add_glossed_names(text, source.key, mentions)
     add_letter_spaced(text, source.key, rules, mentions)
-    return [mentions[k] for k in sorted(mentions)]
+    lines = classify_lines(text, rules.layout)
+    return [mentions[k] for k in sorted(mentions) if not furniture(mentions[k], lines, rules)]
+
+
+def furniture(mention: Mention, lines, rules: RuleSet) -> bool:
+    """A name the layout says is no entity: in a line of marks or file numbers, outside the
+    fields of a line that names only in its fields, or made only of layout and genre words."""
+    span = mention.span
+    words = re.findall(r"[^\W\d_]+", span.text.lower())
+    if words and all(w in rules.layout.genre_words or w in rules.layout_words for w in words) and not mention.gazetteer_id:
+        return True
+    for line in lines:
+        if line.start <= span.start < line.end + 1:
+            if line.entities == "none":
+                return True
+            if line.entities == "fields":
+                return not any(f.start <= span.start and span.end <= f.end for f in line.fields)
+            return False
+    return False
 
 
 _LETTER_SPACED = re.compile(r"(?<![\w])[A-Za-z](?: [A-Za-z]){2,}(?:  +[A-Za-z](?: [A-Za-z])+)*(?![\w])")

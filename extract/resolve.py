@@ -118,7 +118,17 @@ def resolve_entities(mentions: Iterable[Mention], rules: RuleSet) -> tuple[list[
             continue
         slug = unique_slug(slug, kind, entities)
         alt = sorted({surface_form(m.span.text) for m in group} - {label, ""})
-        entities[slug] = Entity(slug, kind, label, tuple(alt), wikidata, None, None, gazetteer_id)
+        entry = rules.by_id.get(gazetteer_id) if gazetteer_id else None
+        extra = {}
+        if entry:
+            cover = {normalise_name(p) for p in entry.pseudonyms}
+            extra = {
+                "pseudonyms": tuple(a for a in alt if normalise_name(a) in cover),
+                "description": entry.description,
+                "birth_date": entry.birth_date,
+                "death_date": entry.death_date,
+            }
+        entities[slug] = Entity(slug, kind, label, tuple(alt), wikidata, None, None, gazetteer_id, **extra)
         keys[key] = slug
     resolved = [ResolvedMention(m, keys[k]) for k, m in zip(assigned, mentions) if k in keys]
     return list(entities.values()), resolved

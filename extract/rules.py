@@ -144,7 +144,6 @@ class RuleSet:
     force_nouns: frozenset[str]
     context_patterns: tuple[ContextPattern, ...]
     layout: object = None  # archivekg.extract.layout.LayoutRules
-    headers: tuple = ()  # archivekg.extract.documents.HeaderPattern
     part_cues: tuple = ()  # archivekg.extract.parts.Cue, quoted messages and remarks
     citation_cues: tuple = ()
     dates: object = None  # archivekg.extract.dates.DateRules
@@ -177,9 +176,9 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
 
     from archivekg.extract.claim_rules import parse_claim_rules
     from archivekg.extract.dates import parse_date_rules
-    from archivekg.extract.documents import parse_header_patterns
     from archivekg.extract.figures import parse_figure_rules
     from archivekg.extract.gazetteer import parse_gazetteer
+    from archivekg.extract.layout import parse_layout_rules
     from archivekg.extract.parts import parse_cues
 
     layers = [base or data_dir(), *(profile_path(p) for p in profiles)]
@@ -188,7 +187,7 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
         names = parse_gazetteer(files)
         ruleset = RuleSet(
             **names,
-            headers=parse_header_patterns(files.jsonl("document_headers.jsonl")),
+            layout=parse_layout_rules(files),
             part_cues=parse_cues(files.jsonl("document_parts.jsonl")),
             citation_cues=parse_cues(files.jsonl("citations.jsonl")),
             dates=parse_date_rules(files.json("date_words.json"), files.jsonl("date_patterns.jsonl")),
