@@ -94,15 +94,29 @@ def _iso(value, where: str) -> str | None:
 
 def parse_gazetteer(files) -> dict:
     """The gazetteer and the name rules (`RuleSet` fields) from the rule files."""
-    entries = tuple(parse_entry(row, f"gazetteer.jsonl entry {row.get('id', '?')}") for row in files.jsonl("gazetteer.jsonl"))
+    rows = [(name, row) for name in ("gazetteer.jsonl", "gazetteer-period.jsonl") for row in files.jsonl(name, required=name == "gazetteer.jsonl")]
+    entries = tuple(parse_entry(row, f"{name} entry {row.get('id', '?')}") for name, row in rows)
+    ids = [e.id for e in entries]
+    if len(ids) != len(set(ids)):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise GazetteerError(f"the gazetteer files give these ids twice: {', '.join(twice)}")
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.wikidata and entry.wikidata in seen:
             raise GazetteerError(f"gazetteer.jsonl: {entry.id} and {seen[entry.wikidata]} share {entry.wikidata}")
         if entry.wikidata:
             seen[entry.wikidata] = entry.id
+    shapes = {k: v for k, v in files.json("name_shapes.json").items() if not k.startswith("_")}
+    macros = {"{" + name + "}": "(?:" + "|".join(sorted(pieces, key=len, reverse=True)) + ")" for name, pieces in shapes.items()}
+
+    def expand(regex: str) -> str:
+        for _ in range(3):  # pieces may use other pieces ({CAPWORD} uses {STOP})
+            for macro, value in macros.items():
+                regex = regex.replace(macro, value)
+        return regex
+
     patterns = tuple(
-        ContextPattern(row["id"], row["kind"], re.compile(row["regex"]), row.get("override", False), row.get("title_case", False))
+        ContextPattern(row["id"], row["kind"], re.compile(expand(row["regex"])), row.get("override", False), row.get("title_case", False))
         for row in files.jsonl("context_patterns.jsonl")
     )
     return {

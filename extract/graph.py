@@ -214,6 +214,8 @@ class GraphWriter:
             yield Quad(self.where(citing), SCHEMA.citation, self.entity(work), g)
         seen_entities = set()
         for resolved in extraction.mentions:
+            if resolved.mention.adjective:
+                continue  # "American troops" refers to the country (figures, claims) but does not name it
             span = resolved.mention.span
             node = self.iris.mention(source.key, span.start, span.end)
             body = self.entity(resolved.entity_key)

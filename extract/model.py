@@ -103,6 +103,9 @@ class Mention:
     kind: str  # one of ENTITY_KINDS
     gazetteer_id: str | None = None  # the gazetteer entry it matched, if any
     gloss: str | None = None  # an editorial gloss in brackets right after it ("STALIN")
+    weight: int = 0  # how strong the evidence for `kind` is (archivekg.extract.evidence; 0: the model's guess)
+    title: str | None = None  # the title or honorific right before it ("generalissimo"), lower-case
+    adjective: bool = False  # a nationality adjective ("American troops"): it refers to the country, but is not a name of it
 
     def __post_init__(self):
         _require(self.kind in ENTITY_KINDS, f"unknown entity kind {self.kind!r}")
