@@ -139,6 +139,7 @@ def record(figures: dict[str, float], devset: Path) -> dict:
         "corpus": "the 48-document development set (dev set), scored by its score.py",
         "figures": figures,
         "floor": floor,
+        "notes": previous.get("notes", []),  # why a floor was ever lowered by hand
     }
     RECORD.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return data

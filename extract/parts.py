@@ -155,11 +155,13 @@ def _message(source, record: DocumentRecord, mentions, rules, start: int, end: i
     recipients: tuple[str, ...] = ()
     date = None
     voiced = False
-    for cue in rules.part_cues:
-        if cue.kind != "message":
+    first = text.find("\n\n", start, end)
+    windows = [(intro_start, intro_end), (start, first if first > 0 else end)]  # its introduction, then its own first paragraph
+    for cue, window in ((cue, window) for window in windows for cue in rules.part_cues):
+        if cue.kind != "message" or (window[0] == start and (senders and recipients)):
             continue
         m = None
-        for m in cue.regex.finditer(text, intro_start, intro_end):
+        for m in cue.regex.finditer(text, *window):
             pass  # the last match is the one nearest the quotation
         if m is None:
             continue
@@ -179,7 +181,7 @@ def _message(source, record: DocumentRecord, mentions, rules, start: int, end: i
     if not senders or (voiced and not record.sender_keys):
         senders = _line_people(own, mentions, ("sender",), ("signature", "title", "address", "heading")) or senders
     if not recipients:
-        recipients = _line_people(own, mentions, ("recipient",), ("address", "greeting", "title", "heading"))
+        recipients = _line_people(own, mentions, ("recipient",), ("address", "greeting", "title", "heading", "body"))
     if date is None:
         date = _own_date(own, record) or _tail_date(record, body)
     if not senders:
@@ -225,7 +227,7 @@ def _own_date(lines, record: DocumentRecord):
             continue
         for f in line.fields:
             if f.name in ("date", "date_sent"):
-                found = next((d for d in record.dates if d.span and d.value and f.start <= d.span.start < f.end + 1), None)
+                found = next((d for d in record.dates if d.span and d.value and d.datatype in ("date", "dateTime") and f.start <= d.span.start < f.end + 1), None)
                 if found:
                     return found
     return None
@@ -233,7 +235,7 @@ def _own_date(lines, record: DocumentRecord):
 
 def _tail_date(record: DocumentRecord, body: TextSpan):
     """The last resolved date at the very end of a quoted message, where its signature is."""
-    tail = [d for d in record.dates if d.span and d.value and max(body.start, body.end - SIGNATURE_TAIL) <= d.span.start < body.end]
+    tail = [d for d in record.dates if d.span and d.value and d.datatype in ("date", "dateTime") and max(body.start, body.end - SIGNATURE_TAIL) <= d.span.start < body.end]
     return tail[-1] if tail else None
 
 

@@ -56,8 +56,8 @@ class PlaceIndex:
                 if candidate.alternate and (len(key) < ALTERNATE_LETTERS or place.population < ALTERNATE_POPULATION):
                     continue  # a short or small alternate name ("Kim" for Kimberley) is no evidence
                 known = self._names.get(key)
-                if known is None or (not known.country and (known.alternate, -known.population) > (candidate.alternate, -candidate.population)):
-                    self._names[key] = candidate
+                if known is None or (not known.country and known.population < candidate.population):
+                    self._names[key] = candidate  # a name shared by several cities is the greatest's ("Canton": Guangzhou)
         by_code: dict[str, KnownPlace] = {}
         for country in pycountry.countries:
             label = getattr(country, "common_name", None) or country.name

@@ -102,13 +102,38 @@ class Resolver:
 
     # 3. glosses
     def join_glosses(self) -> None:
-        provisional = set(self.keys)
+        """An unknown name glossed by another name of the same document is what that name is:
+        "KOLYA [KIM CHAEK]", "URUMCHI [Translator's note: Dihua, today's Urumqi]"."""
+        by_name: dict[tuple[str, str], str] = {}
+        for key, m in zip(self.keys, self.mentions):
+            by_name.setdefault((m.span.doc_key, self.name(m.span.text)), key)
         for i, mention in enumerate(self.mentions):
             if self.keys[i].startswith("?") and mention.gloss:
-                target = "?" + self.name(mention.gloss)
-                if target in provisional and target != self.keys[i]:
+                target = by_name.get((mention.span.doc_key, self.name(mention.gloss)))
+                if target and target != self.keys[i]:
                     self.keys[i] = target
                     self.glossed.add(i)
+
+    def join_heads(self) -> None:
+        """A body named by its head alone ("the Central Committee", "the Council") is the one body
+        of the same document whose name holds it."""
+        bodies: dict[str, set[str]] = defaultdict(set)
+        for key, m in zip(self.keys, self.mentions):
+            if m.kind in ("organization", "unit"):
+                bodies[m.span.doc_key].add(key)
+        for i, (key, m) in enumerate(zip(self.keys, self.mentions)):
+            if not key.startswith("?") or m.kind != "organization":
+                continue
+            head = key[1:]
+            found = {b for b in bodies[m.span.doc_key] if b != key and any(re.search(rf"\b{re.escape(head)}\b", n) for n in self.names_of(b))}
+            if len(found) == 1:
+                self.keys[i] = next(iter(found))
+
+    def names_of(self, key: str) -> list[str]:
+        if key.startswith("?"):
+            return [self.labels.get(key, key[1:]).lower()]
+        entry = self.rules.by_id[key]
+        return [n.lower() for n in entry.names()]
 
     # 4. people, by the structure of their names
     def person_keys(self) -> dict[str, set[str]]:
@@ -215,6 +240,11 @@ class Resolver:
         """'Imjin' and 'Imjin River' are one place; so are two romanisations of one name
         ('Kaeseong', 'Kaesŏng')."""
         places = {key for key, m in zip(self.keys, self.mentions) if m.kind in PLACE_KINDS}
+        for i, (key, m) in enumerate(zip(self.keys, self.mentions)):
+            if key.startswith("?") and m.kind == "person" and m.weight == 0:
+                place = self.rules.evidence.places.lookup(m.span.text)
+                if place and "?" + place.key in places:
+                    self.keys[i] = "?" + place.key  # "we propose Kaesong": the model's person is the place the corpus names
         by_sound: dict[str, set[str]] = defaultdict(set)
         for key in places:
             label = self.labels.get(key) or (self.rules.by_id[key].label if not key.startswith("?") else key[1:])
@@ -258,6 +288,7 @@ def resolve_entities(mentions: Iterable[Mention], rules: RuleSet) -> tuple[list[
     mentions = list(mentions)
     resolver = Resolver(mentions, rules)
     resolver.join_glosses()
+    resolver.join_heads()
     resolver.join_people()
     resolver.drop_bare_titles()
     resolver.join_acronyms()
