@@ -108,6 +108,8 @@ def parse_gazetteer(files) -> dict:
             seen[entry.wikidata] = entry.id
     shapes = {k: v for k, v in files.json("name_shapes.json").items() if not k.startswith("_") and isinstance(v, list)}
     unit_words = {k.lower(): v.lower() for k, v in files.json("name_shapes.json").get("UNIT_WORDS", {}).items()}
+    surnames = [w.capitalize() for w in files.json("name_evidence.json").get("surnames", []) if w.isalpha()]
+    shapes["SURNAME"] = [re.escape(w) for w in dict.fromkeys(surnames)]
     macros = {"{" + name + "}": "(?:" + "|".join(sorted(pieces, key=len, reverse=True)) + ")" for name, pieces in shapes.items()}
 
     def expand(regex: str) -> str:

@@ -39,6 +39,7 @@ FIELDS = {
     "author": "entity",
     "clerk": "entity",  # typed, deciphered, drafted, checked by
     "participant": "entity",
+    "place": "entity",  # where a meeting took place ("Place: KAESONG")
     "origin": "entity",  # the place it was sent from
     "sender_office": "office",  # an office named where no person is ("the Secretary of State")
     "recipient_office": "office",

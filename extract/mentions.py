@@ -78,7 +78,9 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     gloss_inner_names(text, mentions)
     lines = classify_lines(text, rules.layout)
     add_field_names(text, source.key, lines, rules, mentions)
+    add_known_places(text, source.key, rules, mentions)
     reshape(text, source.key, rules, mentions)
+    keep_within_fields(text, source.key, lines, mentions)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(mentions[k], lines, rules)]
     return [typed(text, m, lines, rules) for m in kept]
 
@@ -110,8 +112,11 @@ def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, i
                 new_end = nxt[0][1]
         if m.kind in ("place", "country") and (w := evidence.place_parts.match(after)):
             new_end = end + w.end()
-        if m.kind in ("place", "country") and re.match(r"\s+(?:government|govt)\b", after, re.I) and not m.gazetteer_id:
+        elif m.kind in ("place", "country") and (w := re.match(r"-(?:" + "|".join(s.lstrip("-") for s in evidence.suffixes["place"]) + r")\b", after, re.I)):
+            new_end = end + w.end()  # "Yonsu" + "-dong"
+        if m.kind == "place" and re.match(r"\s+(?:government|govt)\b", after, re.I):
             new_end, kind = end + re.match(r"\s+(?:government|govt)\b", after, re.I).end(), "organization"
+            m = replace(m, gazetteer_id=None)  # "Nanjing government": a body, not the city
         if m.kind in ("country",) and re.fullmatch(r"[A-Z.]{2,6}", m.span.text) and re.match(r"\s+[a-z]", after):
             following = after.split()[0].lower() if after.split() else ""
             if following in rules.force_nouns:
@@ -123,6 +128,50 @@ def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, i
                 mentions[(new_start, new_end)] = replace(m, span=span, kind=kind, adjective=adjective)
         elif "-" in m.span.text and not m.gazetteer_id:
             split_places(text, doc_key, m, evidence, mentions)
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z'’]{2,}(?:[ \t]+[A-Z][a-z'’]{2,})?(?![\w-])")
+KNOWN_CITY = 50_000  # a known city at least this large that no mention names is named anyway
+GREAT_CITY = 1_000_000  # ... and one this large even when its name is a common word
+
+
+def add_known_places(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """Cities and countries the world knows that the model missed ("Chita", "Chungking",
+    "Antung"): a capitalised name the place index holds, not a common word unless a great city."""
+    from wordfreq import zipf_frequency
+
+    places = rules.evidence.places
+    for m in _CAPITALISED.finditer(text):
+        start, end = m.span()
+        if overlaps(mentions, start, end):
+            continue
+        name = m.group()
+        place = places.lookup(name)
+        if not place:
+            continue
+        common = zipf_frequency(name.lower(), "en") >= 3.5
+        if place.country or place.population >= GREAT_CITY or (not common and place.population >= KNOWN_CITY):
+            if re.search(r"(?:" + "|".join(re.escape(t) for t in ("Mr.", "Gen.", "General", "Comrade", "Cde.", "Mrs.", "Dr.")) + r")\s+$", text[max(0, start - 12) : start]):
+                continue  # "General Clark": a person
+            kind = "country" if place.country else "place"
+            mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, name), kind, None, gloss_after(text, end), weight=1)
+
+
+def keep_within_fields(text: str, doc_key: str, lines, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A name does not run from one field of a header line into the next ("FOREIGN OFFICE TO
+    WASHINGTON" is the sender's office and the recipient's)."""
+    for line in lines:
+        if len(line.fields) < 2:
+            continue
+        for (start, end), m in list(mentions.items()):
+            if not (line.start <= start < line.end) or m.gazetteer_id:
+                continue
+            field = next((f for f in line.fields if f.start <= start < f.end), None)
+            if field and end > field.end:
+                new_end = field.start + len(text[field.start : field.end].rstrip())
+                del mentions[(start, end)]
+                if new_end > start:
+                    mentions[(start, new_end)] = replace(m, span=TextSpan(doc_key, start, new_end, text[start:new_end]))
 
 
 def _mention_at(mentions, start: int):
@@ -141,6 +190,7 @@ def split_places(text: str, doc_key: str, m: Mention, evidence, mentions) -> Non
 
 PERSON_FIELDS = {("signature", "sender"), ("clerk", "clerk")}
 NAME_FIELDS = {"sender", "recipient", "clerk", "author", "copy_recipient", "participant"}
+PLACE_FIELDS = {"origin", "place"}
 _FIELD_NAME = re.compile(r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)){0,3}")
 
 
@@ -150,6 +200,13 @@ def add_field_names(text: str, doc_key: str, lines, rules: RuleSet, mentions: di
     "/signature/ KALASHNIKOV", "Kovalev to Filippov")."""
     for line in lines:
         for f in line.fields:
+            if f.name in PLACE_FIELDS and not overlaps(mentions, f.start, f.end):
+                name = text[f.start : f.end].strip(" []")
+                place = rules.evidence.places.lookup(name) if name else None
+                if place:
+                    s = f.start + text[f.start : f.end].index(name)
+                    mentions[(s, s + len(name))] = Mention(TextSpan(doc_key, s, s + len(name), name), "country" if place.country else "place", None, None, weight=STRONG)
+                continue
             if f.name not in NAME_FIELDS:
                 continue
             for m in _FIELD_NAME.finditer(text, f.start, f.end):

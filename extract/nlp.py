@@ -48,7 +48,9 @@ COMMON_WORD = 2.5  # Zipf frequency (wordfreq) above which a word of a line type
 _FUNCTION_WORDS = frozenset("of the and for to in on at by with from a an".split())
 
 
-def normalise_case(text: str, acronyms: frozenset[str], name_words: frozenset[str] = frozenset(), head_words: frozenset[str] = frozenset()) -> str:
+def normalise_case(
+    text: str, acronyms: frozenset[str], name_words: frozenset[str] = frozenset(), head_words: frozenset[str] = frozenset(), known_name=lambda word: False
+) -> str:
     """Title-case all-caps words (not acronyms); the result has the same length as `text`.
 
     A word in capitals inside mixed-case text is a name ("Comrade KIM IL SUNG"). A line typed
@@ -72,7 +74,7 @@ def normalise_case(text: str, acronyms: frozenset[str], name_words: frozenset[st
         keep = []
         for word in (m.group(1) for m in words):
             lower = word.lower()
-            keep.append(word in acronyms or lower.rstrip("'’s") in name_words or zipf_frequency(lower, "en") < COMMON_WORD)
+            keep.append(word in acronyms or lower.rstrip("'’s") in name_words or zipf_frequency(lower, "en") < COMMON_WORD or known_name(word))
         for i, m in enumerate(words):
             if m.group(1).lower() in head_words:
                 j = i - 1
@@ -261,7 +263,7 @@ def analyse(nlp: Language, texts: Iterable[str], rules: RuleSet, workers: int = 
 
     def pieces():
         for index, text in enumerate(texts):
-            parts = split_text(normalise_case(text, rules.acronyms, rules.name_words, rules.head_words))
+            parts = split_text(normalise_case(text, rules.acronyms, rules.name_words, rules.head_words, rules.is_known_name))
             for part in parts:
                 yield part, (index, len(parts))
 

@@ -110,7 +110,7 @@ class Resolver:
         for i, mention in enumerate(self.mentions):
             if self.keys[i].startswith("?") and mention.gloss:
                 target = by_name.get((mention.span.doc_key, self.name(mention.gloss)))
-                if target and target != self.keys[i]:
+                if target and self.preferred(self.keys[i], {target}) == target:
                     self.keys[i] = target
                     self.glossed.add(i)
 
@@ -180,6 +180,8 @@ class Resolver:
                 candidates = long_names.get(words[0], set())
                 here = {c for c in candidates if doc in people[c] and self.initials_agree(c, initials)}
                 chosen = here if here else {c for c in candidates if self.initials_agree(c, initials)}
+                if not here and self.rules.surname_counts.get(words[0], 0) > 1:
+                    chosen = set()  # two known people share the surname: a bare one names neither for sure
                 if len(chosen) == 1:
                     self.keys[i] = next(iter(chosen))
             else:
@@ -192,7 +194,7 @@ class Resolver:
     def preferred(self, key: str, others: set[str]) -> str | None:
         """Of two spellings of one name, the one both join: the gazetteer's, else the more
         frequent, else the first in order (so that the two never swap)."""
-        rank = lambda k: (k.startswith("?"), -self.counts[k], k)  # noqa: E731
+        rank = lambda k: (k.startswith("?"), not k.startswith(("?geo:", "?iso:")), -self.counts[k], k)  # noqa: E731
         best = min(others | {key}, key=rank) if others else None
         return best if best and best != key else None
 

@@ -183,6 +183,25 @@ class RuleSet:
         return frozenset((words | self.head_words) - set(self.months) - {"b"})
 
     @cached_property
+    def surname_counts(self) -> dict[str, int]:
+        """How many gazetteer people have each last name (lower-case)."""
+        from collections import Counter
+
+        return dict(Counter(e.label.split()[-1].lower() for e in self.entries if e.kind == "person" and " " in e.label))
+
+    @cached_property
+    def single_names(self) -> frozenset[str]:
+        """The gazetteer's one-word names, lower-case ("korea", "moscow", "stalin")."""
+        return frozenset(n.lower() for e in self.entries for n in e.names() if " " not in n and len(n) > 2)
+
+    def is_known_name(self, word: str) -> bool:
+        """A word that is a name the gazetteer or the world knows (a city of 100,000, a country)."""
+        if word.lower() in self.single_names:
+            return True
+        place = self.evidence.places.lookup(word) if self.evidence else None
+        return bool(place and (place.country or (not place.alternate and place.population >= 100_000)))
+
+    @cached_property
     def head_words(self) -> frozenset[str]:
         """Nouns that end the name of a body or a unit ("committee", "army"), lower-case."""
         if not self.evidence:
