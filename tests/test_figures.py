@@ -74,7 +74,7 @@ def test_dates_places_and_comparisons(ask):
 
 
 def test_multiples_and_number_words(ask):
-    assert ask("""ASK { ?f kg:multiplier ?m ; kg:item "troop" . FILTER(?m = 4) }""")
+    assert ask("""ASK { ?f kg:multiplier ?m ; kg:item "soldier" . FILTER(?m = 4) }""")
     assert ask("""ASK { ?f kg:minCount 5 ; kg:maxCount 6 ; kg:item "division" ; kg:statedIn ?t . ?t schema:identifier "25199" }""")
 
 

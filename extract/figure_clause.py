@@ -1,0 +1,128 @@
+"""The holder a figure's clause gives, read from the dependency parse (step 3 of `figure_holders`).
+
+From the counted noun, up through the phrases it sits in, to the verb that governs it:
+- the figure is that verb's subject: the clause says nothing more than the figure's own words;
+- a foe's verb ("finished off 35 divisions", `hostile_verbs`): no holder;
+- a delivery for units ("provide the materiel for three divisions", `delivery_verbs`): no holder;
+- else the verb's subject; without one, the one who controls it: the object of a request
+  ("ask you to send"), the subject of the verb it depends on ("we intend to form"), the
+  possessor of the noun it qualifies ("your decision to send", "his telegram about sending");
+  a request list ("I ask the Soviet Government for the following help: 1) to send ...") takes
+  the one asked in the line that opens it.
+"""
+
+from __future__ import annotations
+
+from archivekg.extract.figure_holders import NOBODY, LIST_REACH
+
+_CLIMB = ("compound", "amod", "nmod", "nummod", "quantmod")
+_CONTROL_UP = ("xcomp", "ccomp", "advcl", "conj", "prep")
+
+
+def clause_holder(h, figure):
+    head = h.links.get(figure.key, {}).get("head")
+    token = h.tokens.at(head) if head is not None else None
+    if token is None:
+        return None
+    for _ in range(4):
+        if token.dep_ in _CLIMB and token.head.i > token.i:
+            token = token.head
+    through_for = False
+    for _ in range(12):
+        if token.dep_ in ("nsubj", "nsubjpass", "csubj") or token.dep_ == "ROOT":
+            if token.pos_ not in ("VERB", "AUX"):
+                return None  # the figure is the subject, or a fragment ("One division.")
+        if token.pos_ in ("VERB", "AUX") and token.i != _index(h, head):
+            break
+        if token.dep_ == "pobj" and token.head.lower_ == "for":
+            through_for = True
+            if token.head.head.lemma_.lower() in h.rules.words["delivery_nouns"]:
+                return NOBODY  # "arms deliveries for 60 divisions"
+        if token.dep_ == "conj" and token.pos_ in ("NOUN", "PROPN", "NUM") and token.head.pos_ in ("VERB", "AUX"):
+            return None  # a noun joined to a verb: the parse went wrong here; the list it is in will tell
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    else:
+        return None
+    verb = token
+    words = h.rules.words
+    if verb.lemma_.lower() in words["hostile_verbs"]:
+        return NOBODY
+    if through_for and verb.lemma_.lower() in words["delivery_verbs"]:
+        return NOBODY
+    return _agent(h, verb, figure)
+
+
+def _index(h, offset):
+    token = h.tokens.at(offset)
+    return token.i if token is not None else -1
+
+
+def _agent(h, verb, figure):
+    words = h.rules.words
+    for _ in range(5):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "expl")), None)
+        if subject is not None and subject.dep_ == "nsubj":
+            return _phrase(h, subject, figure)
+        if subject is not None:  # "there is one division": nobody acts
+            return None
+        if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in words["request_verbs"]:
+            asked = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative")), None)
+            if asked is not None:
+                return _phrase(h, asked, figure)
+        if verb.dep_ in ("acl", "relcl", "pcomp"):
+            noun = verb.head if verb.dep_ != "pcomp" else verb.head.head
+            possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+            if possessor is not None:
+                return _phrase(h, possessor, figure)
+            verb = noun
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            continue
+        if verb.dep_ in _CONTROL_UP and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        return _request_list(h, figure)
+    return None
+
+
+def _phrase(h, token, figure):
+    """The side a noun phrase (a subject, an object, a possessor) stands for."""
+    text = token.text
+    if h.first.match(text):
+        side = h.speaker(figure.span.start)
+        return (side,) if side else None
+    if h.second.match(text):
+        side = h.recipient(figure.span.start)
+        return (side,) if side else None
+    if h.third.match(text):
+        start, _ = h.sentence(figure.span.start)
+        people = [r for r in h.mentions if r.mention.kind == "person" and r.mention.span.end <= token.idx and r.mention.span.start >= start - 200]
+        side = h.sides.side_of(people[-1].entity_key) if people else None
+        return (side,) if side else None
+    left, right = token.left_edge, token.right_edge
+    start, end = left.idx, right.idx + len(right)
+    if start <= figure.span.start < end:
+        return None  # the phrase is the figure's own ("each of our corps has 36 guns" is not this)
+    return h.names_in(start, end, figure.span.start)
+
+
+def _request_list(h, figure):
+    """A list item with no subject of its own ("1) to send ..."): the one asked where the list opens."""
+    start, _ = h.sentence(figure.span.start)
+    opening = h.text.rfind(":", max(0, start - LIST_REACH), start)
+    if opening < 0:
+        return None
+    line_start = h.text.rfind("\n", 0, opening) + 1
+    sentence_start, _ = h.sentence(opening)
+    intro_start = max(line_start, sentence_start)
+    for offset in range(intro_start, opening):
+        token = h.tokens.at(offset)
+        if token is None or token.idx != offset or token.lemma_.lower() not in h.rules.words["request_verbs"]:
+            continue
+        asked = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
+        if asked is not None:
+            return _phrase(h, asked, figure)
+    return None
+
