@@ -24,11 +24,17 @@ def clause_holder(h, figure):
     token = h.tokens.at(head) if head is not None else None
     if token is None:
         return None
+    if figure.item == "casualty":
+        loser = _loser(h, figure)
+        if loser is not None:
+            return loser
     for _ in range(4):
         if token.dep_ in _CLIMB and token.head.i > token.i:
             token = token.head
     through_for = False
     for _ in range(12):
+        if token.dep_ == "pobj" and token.head.dep_ == "agent":
+            return None  # "reinforced by one Canadian battalion": the figure acts
         if token.dep_ in ("nsubj", "nsubjpass", "csubj") or token.dep_ == "ROOT":
             if token.pos_ not in ("VERB", "AUX"):
                 return None  # the figure is the subject, or a fragment ("One division.")
@@ -51,7 +57,59 @@ def clause_holder(h, figure):
         return NOBODY
     if through_for and verb.lemma_.lower() in words["delivery_verbs"]:
         return NOBODY
+    if verb.lemma_.lower() in words["delivery_verbs"] and figure.item not in h.rules.force_items:
+        return _receiver(h, verb, figure)
     return _agent(h, verb, figure)
+
+
+def _receiver(h, verb, figure):
+    """Equipment delivered is fielded by whoever receives it ("send us 120 tanks", "aircraft for
+    Cde. Peng"); where the text does not say, nobody."""
+    for child in verb.children:
+        if child.dep_ == "dative" and child.pos_ == "PRON" or child.dep_ in ("dative", "prep") and child.lower_ in ("to", "for"):
+            target = next((c for c in child.children if c.dep_ == "pobj"), child if child.pos_ == "PRON" else None)
+            found = _phrase(h, target, figure) if target is not None else None
+            if found:
+                return found
+    return NOBODY
+
+
+def _loser(h, figure):
+    """Whose losses a casualty figure counts: the subject of "lost"/"suffered", the owner of
+    "losses" ("Our losses ... came to 11,000 men", "the Korean losses", "ROK casualties")."""
+    start, _ = h.sentence(figure.span.start)
+    words = h.rules.words["loss_words"]
+    for offset in range(figure.span.start - 1, start - 1, -1):
+        token = h.tokens.at(offset)
+        if token is None or token.idx != offset or token.lower_ not in words:
+            continue
+        if token.pos_ in ("VERB", "AUX"):
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            found = _phrase(h, subject, figure) if subject is not None else None
+        else:
+            owners = [c for c in token.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+            a = min((c.left_edge.idx for c in owners), default=token.idx)
+            b = max((c.right_edge.idx + len(c.right_edge) for c in owners), default=token.idx)
+            found = h.names_in(a, b, figure.span.start) if owners else None
+        if not found:  # the parse did not say ("ROK 5TH DIV LOST APPROX 400 MEN"): the last side named before
+            found = h.names_in(start, token.idx, figure.span.start)
+            found = found[-1:] if found else None
+        return found
+    return None
+
+
+def is_doer(h, figure) -> bool:
+    """The figure is its clause's subject or a passive verb's agent ("reinforced by one battalion")."""
+    head = h.links.get(figure.key, {}).get("head")
+    token = h.tokens.at(head) if head is not None else None
+    for _ in range(6):
+        if token is None:
+            return False
+        if token.dep_ in ("compound", "amod", "nmod", "conj", "appos") and token.head.i != token.i:
+            token = token.head
+            continue
+        return token.dep_ in ("nsubj", "nsubjpass") or (token.dep_ == "pobj" and token.head.dep_ == "agent")
+    return False
 
 
 def _index(h, offset):
@@ -62,8 +120,8 @@ def _index(h, offset):
 def _agent(h, verb, figure):
     words = h.rules.words
     for _ in range(5):
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "expl")), None)
-        if subject is not None and subject.dep_ == "nsubj":
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if subject is not None and subject.dep_ != "expl":
             return _phrase(h, subject, figure)
         if subject is not None:  # "there is one division": nobody acts
             return None

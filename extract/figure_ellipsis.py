@@ -4,8 +4,12 @@
   camps at approx 9,000";
 - right after a figure and a cue that sets them side by side (`ellipsis` in `figure_words.json`):
   "1400 [thousand] rounds of ammunition, against 1,125,000 delivered in 1952";
-- as the object of a verb joined to the figure's own: "killed some 30 PWs and injured 107".
-The last two count the same item as the figure before and are linked to it (its holder is theirs).
+- as the object of a verb joined to the figure's own: "killed some 30 PWs and injured 107";
+- a part of the figure before: "some seventy divisions, of which eighteen are North Korean",
+  "only 500 of them are jets";
+- the answer to a question: "How many aircraft has the Chinese air force? - Some 1,000".
+All but the first and the last count the same item as the figure before and are linked to it
+(its holder is theirs unless they name their own).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ REACH = 120  # characters between "the number of ITEM" and its number
 
 def elliptic_figures(
     source: SourceText, record: DocumentRecord, bare: list[re.Match], figures: list[Figure], rules: FigureRules, tokens: Tokens, free: Callable
-) -> Iterator[tuple[Figure, str | None]]:
+) -> Iterator[tuple[Figure, dict]]:
     from archivekg.extract.figure_context import sentence_bounds
 
     text, words = source.text, rules.words
@@ -30,6 +34,8 @@ def elliptic_figures(
     count_link = re.compile(rf"\b(?i:{alternation(words['count_links'])})\s+$")
     cue = re.compile(rf"^\s*,?\s*(?i:{alternation(words['ellipsis'])})\s+$")
     joined = re.compile(r"^\s*,?\s+and\s+(?P<verb>[a-z]+)\s+$")
+    partitive = re.compile(rf"\s+(?i:{alternation(words['partitive_cues'])})\b")
+    question = re.compile(r"\bhow\s+many\s+", re.I)
     known = sorted(figures, key=lambda f: f.span.start)
     for m in bare:
         quantity = read_quantity(m, text, rules.numbers)
@@ -40,12 +46,23 @@ def elliptic_figures(
             continue  # "against 1,000 roubles": the number counts something else
         sentence_start, _ = sentence_bounds(text, quantity.start)
         before = [f for f in known if sentence_start <= f.span.start and f.span.end <= quantity.start]
-        item, antecedent = None, None
+        item, antecedent, asked_in = None, None, None
         if before:
             last, gap = before[-1], text[before[-1].span.end : quantity.start]
             verb = joined.match(gap)
             if cue.match(gap) or (verb and _is_verb(tokens, last.span.end + verb.start("verb")) and _after_verb(text, tokens, last) and _clause_ends(text, quantity.end)):
                 item, antecedent = last.item, last.key
+        if item is None and partitive.match(text, quantity.end):
+            earlier = [f for f in known if f.span.end <= quantity.start and quantity.start - f.span.end < REACH]
+            if earlier:  # "only 500 of them are jets"
+                item, antecedent = earlier[-1].item, earlier[-1].key
+        if item is None:
+            for asked in question.finditer(text, max(0, quantity.start - REACH), quantity.start):
+                head = find_head(text, asked.end(), rules, tokens)
+                between = text[head.end : quantity.start] if head else ""
+                if head and "?" in between and not re.search(r"\d", between):
+                    item = head.item  # "How many aircraft has the Chinese air force? - Some 1,000"
+                    asked_in = (asked.start(), head.end + between.index("?"))
         if item is None:
             for noun in count_noun.finditer(text, max(sentence_start, quantity.start - REACH), quantity.start):
                 head = find_head(text, noun.end(), rules, tokens)
@@ -58,7 +75,7 @@ def elliptic_figures(
         values = {"count": quantity.count, "min_count": quantity.min_count, "max_count": quantity.max_count}
         figure = Figure(key=f"{source.key}-{span.start}", span=span, stated_in=record.key_at(span.start), item=item, **values)
         known = sorted([*known, figure], key=lambda f: f.span.start)
-        yield figure, antecedent
+        yield figure, {"antecedent": antecedent} if antecedent else {"asked": asked_in} if asked_in else {}
 
 
 def _next_word(text: str, position: int) -> int:

@@ -59,6 +59,9 @@ class Holders:
         self.enemy = re.compile(rf"\b(?:{alternation(words['enemy_words'])})\b", re.I)
         self.antecedent = re.compile(rf"^\s+(?:{alternation(words['antecedent_cues'])})\b", re.I)
         self.nested = re.compile(rf"^\s*(?:of|\(\s*(?:{alternation(words['compositions'])}))\s+$", re.I)
+        self.ordinal = re.compile(rf"(?:\d|(?i:{alternation(words['ordinals'])})\b)")
+        self.predicate = re.compile(r"\s+(?:are|were|is|was|being)\s+(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)")
+        self.locative = re.compile(r"\b(?:in|at|near|to|into|from|toward|towards|across|within|inside|through|around|off)\s+(?:the\s+)?$", re.I)
         self.force_phrase = re.compile(rf"\b(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?)\s+(?i:{alternation(words['force_nouns'])})\b")
         from archivekg.extract.figure_context import sentence_bounds
 
@@ -167,8 +170,15 @@ class Holders:
     def own(self, figure: Figure):
         link = self.links.get(figure.key, {})
         if "table" in link:
-            return tuple(dict.fromkeys(s for s in map(self._name, link["table"]) if s)) or NOBODY
+            return tuple(dict.fromkeys(s for s in map(self._name, link["table"]) if s)) or None
+        if "asked" in link:  # the answer to "How many aircraft has the Chinese air force?"
+            return self.names_in(*link["asked"], figure.span.start)
         start, end = figure.span.start, figure.span.end
+        predicate = self.predicate.match(self.text, end)
+        if predicate:  # "of which eighteen are North Korean"
+            side = self._name(predicate.group("name"))
+            if side:
+                return (side,)
         of = re.match(r"\s+of\s+(?:the\s+)?", self.text[end : end + 12])
         if of:
             stop = re.search(r"[,.;:()\n]|\b(?:and|to|in|for|from|with|at|on|by)\b", self.text[end + of.end() : end + 60])
@@ -232,16 +242,19 @@ class Holders:
         return (side,) if side and figure.item in self.rules.force_items else None
 
     def in_sentence(self, figure: Figure):
+        from archivekg.extract.figure_clause import is_doer
+
         start, end = self.sentence(figure.span.start)
         candidates = []
+        before = start if not is_doer(self, figure) else figure.span.start  # a doer's side is its own
         for r in self.mentions:
             span = r.mention.span
-            if start <= span.start and span.end <= figure.span.start and r.mention.kind in HOLDER_KINDS:
+            if before <= span.start and span.end <= figure.span.start and r.mention.kind in HOLDER_KINDS and not self.locative.search(self.text, max(0, span.start - 12), span.start):
                 candidates.append((span.end, r.entity_key))
         covered = [(r.mention.span.start, r.mention.span.end) for r in self.mentions]
-        for run in _NAME_RUN.finditer(self.text, start, figure.span.start):
+        for run in _NAME_RUN.finditer(self.text, before, figure.span.start):
             side = None if any(a < run.end() and run.start() < b for a, b in covered) else self._name(run.group())
-            if side:
+            if side and not self.locative.search(self.text, max(0, run.start() - 12), run.start()):
                 candidates.append((run.end(), side))  # "the Korean losses ... 300-400 people a day"
         for word in re.finditer(rf"\b(?:{alternation(self.rules.words['first_person'])})\b", self.text[start : figure.span.start], re.I):
             side = self.speaker(figure.span.start)
@@ -252,10 +265,12 @@ class Holders:
         clause_end = re.search(r"[;:,.]", self.text[figure.span.end : end])
         after_end = figure.span.end + (clause_end.start() if clause_end else end - figure.span.end)
         for run in _NAME_RUN.finditer(self.text, figure.span.end, after_end):
-            gazetteer_id = self.sides.demonyms.get(run.group().split()[0].casefold())
-            key = self.sides.entity(gazetteer_id)
-            if key:
-                return (key,)  # "463 pilots will complete their course in the Chinese aviation schools"
+            words = run.group().split()
+            for n in range(len(words), 0, -1):
+                gazetteer_id = next((self.sides.demonyms.get(" ".join(words[i : i + n]).casefold()) for i in range(len(words) - n + 1) if self.sides.demonyms.get(" ".join(words[i : i + n]).casefold())), None)
+                key = self.sides.entity(gazetteer_id)
+                if key:
+                    return (key,)  # "463 pilots will complete their course in the Chinese aviation schools"
         return None
 
     def in_context(self, figure: Figure):
@@ -274,13 +289,13 @@ class Holders:
         'army', 'forces', 'troops' ("the Korean army", "People's Army")."""
         found = []
         for r in self.mentions:
-            if r.mention.span.end <= offset and self.sides.is_force(r.entity_key) and r.mention.kind == "unit" and not re.match(r"\d|[A-Z][a-z]+th\b|[A-Z]+TH\b", r.mention.span.text):
+            if r.mention.span.end <= offset and self.sides.is_force(r.entity_key) and r.mention.kind == "unit" and not self.ordinal.match(r.mention.span.text):
                 if any(f.force == self.sides.gazetteer_id(r.entity_key) for f in self.sides.rules.forces):
                     found.append((r.mention.span.start, r.entity_key))
         for m in self.force_phrase.finditer(self.text, 0, offset):
             name = m.group("name")
-            if re.match(r"\d|(?:First|Second|Third|[A-Z][a-z]+th|\w+TH)\b", name):
-                continue
+            if self.ordinal.match(name):
+                continue  # "Eighth Army", "67TH ARMY": a numbered unit, not a side's force
             r = next((r for r in self.mentions if r.mention.span.start <= m.start("name") < r.mention.span.end), None)
             side = (self.mention_side(r) if r else None) or self._name(name)
             if not side and r is not None and r.mention.kind in ("organization", "unit"):
@@ -294,7 +309,10 @@ class Holders:
         """Divided countries read by the speaker's bloc; a country's units and men are its force's."""
         out = []
         start, end = self.sentence(figure.span.start)
-        places = {self.sides.gazetteer_id(r.entity_key) for r in self.mentions if start <= r.mention.span.start < end}
+        previous = start
+        if re.search(r"\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|remain)\b)", self.text[start:end], re.I):
+            previous, _ = self.sentence(max(0, start - 2))  # "We have 56 divisions there": where the sentence before says
+        places = {self.sides.gazetteer_id(r.entity_key) for r in self.mentions if previous <= r.mention.span.start < end}
         for key in held:
             key = self.sides.undivided(key, self.document_side(figure.span.start))
             if figure.item in self.rules.force_items:

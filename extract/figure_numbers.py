@@ -106,6 +106,9 @@ def read_quantity(match: re.Match, text: str, rules: NumberRules, after: str = "
     values = [parse_number(p, rules) for p in pieces]
     if any(v is None for v in values):
         return None
+    scale = next((rules.scales[w] for w in reversed(squash(pieces[-1]).replace("[", " ").replace("]", " ").split()) if w in rules.scales), 1)
+    if len(values) > 1 and scale > 1:  # "60-70 thousand men": the scale of the last is every step's
+        values = [v * scale if v < scale and not any(w in rules.scales for w in squash(p).split()) else v for v, p in zip(values, pieces)]
     start = match.start("numbers") if not match.group("between") else match.start("between")
     bound_word = squash(match.group("bound") or "")
     bound = rules.bounds.get(bound_word)

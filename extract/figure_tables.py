@@ -1,5 +1,6 @@
 """Figures in tables laid out with spaces: a header line names the columns, and a number under a
-column named for a counted item ("Personnel", "Aircraft", "Tanks") is a figure of that item.
+column named for a counted item ("Personnel", "Aircraft", "Tanks"; "Strength" counts men,
+`column_items` in `figure_words.json`) is a figure of that item.
 
     Base        Personnel     Aircraft     Assigned to
     Dairen         350           70        Soviets
@@ -56,7 +57,8 @@ def table_figures(source: SourceText, record: DocumentRecord, rules: FigureRules
         header = _cells(text, start, end)
         if len(header) < MIN_COLUMNS or any(c.isdigit() for c in text[start:end]):
             continue
-        items = {j: rules.items[squash(c.text)].item for j, c in enumerate(header) if squash(c.text) in rules.items}
+        columns = {**{k: v.item for k, v in rules.items.items()}, **rules.words["column_items"]}
+        items = {j: columns[squash(c.text)] for j, c in enumerate(header) if squash(c.text) in columns}
         if not items:
             continue
         holder_column = next((j for j, c in enumerate(header) if squash(c.text) in holder_names), None)

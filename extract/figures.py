@@ -208,8 +208,9 @@ def find_figures(
         figure = _counted(source, record, m, head, rules, tokens) if head else None
         if figure:
             taken.append((figure.span.start, figure.span.end))
-            figures.append(figure)
-            links[figure.key] = {"head": head.start}
+            for part in _change(source, record, m, figure, rules, tokens):
+                figures.append(part)
+                links[part.key] = {"head": head.start}
         elif head is None:
             bare.append(m)
     for m in rules.composition.finditer(text):
@@ -219,9 +220,9 @@ def find_figures(
             figures.append(Figure(key=f"{source.key}-{span.start}", span=span, stated_in=record.key_at(span.start), item=item.item, count=1))
             taken.append((span.start, span.end))
     figures.sort(key=lambda f: f.span.start)
-    for figure, antecedent in elliptic_figures(source, record, bare, figures, rules, tokens, free):
+    for figure, link in elliptic_figures(source, record, bare, figures, rules, tokens, free):
         figures.append(figure)
-        links[figure.key] = {"antecedent": antecedent}
+        links[figure.key] = link
     figures.sort(key=lambda f: f.span.start)
     return attach_context(source, doc, tokens, record, figures, links, mentions, entities, ruleset)
 
@@ -248,12 +249,14 @@ def _counted(source: SourceText, record: DocumentRecord, m: re.Match, head: Head
     if any(w in rules.words["civilian_modifiers"] for w in head.modifiers) or _team_size(tokens, head.start, rules):
         return None
     item = head.item
-    if head.item == "casualty" and squash(text[head.start : head.end]) in rules.words["loss_context_forms"]:
+    if item in rules.words["loss_items"] or squash(text[head.start : head.end]) in rules.words["loss_context_forms"]:
         from archivekg.extract.figure_context import sentence_bounds
 
         sentence_start, _ = sentence_bounds(text, quantity.start)
-        if not re.search(rf"\b(?:{alternation(rules.words['loss_words'])})\b", text[sentence_start : quantity.start], re.I):
+        losses = re.search(rf"\b(?:{alternation(rules.words['loss_words'])})\b", text[sentence_start : head.end + 25], re.I)
+        if squash(text[head.start : head.end]) in rules.words["loss_context_forms"] and not losses:
             return None  # "300-400 people" count casualties only where losses are spoken of
+        item = "casualty" if losses else item  # "lost approx 400 men killed and wounded"
     start, end = quantity.start, head.end
     values = {"count": quantity.count, "min_count": quantity.min_count, "max_count": quantity.max_count}
     calibre = rules.calibre.match(text, end)
@@ -269,6 +272,26 @@ def _counted(source: SourceText, record: DocumentRecord, m: re.Match, head: Head
             values["max_caliber_mm"] = c1
     span = TextSpan(source.key, start, end, text[start:end])
     return Figure(key=f"{source.key}-{start}", span=span, stated_in=record.key_at(start), item=item, **values)
+
+
+def _change(source: SourceText, record: DocumentRecord, m: re.Match, figure: Figure, rules: FigureRules, tokens: Tokens) -> list[Figure]:
+    """"raise the army from ten to twenty divisions" is a change: two counts, not a range."""
+    token = tokens.at(m.start("between")) if m.group("between") else None
+    if token is None or token.lower_ != "from" or figure.min_count is None or figure.max_count is None:
+        return [figure]
+    verb = token.head
+    if verb.lemma_.lower() not in rules.words["change_verbs"]:
+        return [figure]
+    text = source.text
+    numbers = list(rules.numbers.one.finditer(text, m.start("numbers"), m.end("numbers")))
+    first, last = numbers[0], numbers[-1]
+    before = TextSpan(source.key, token.idx, first.end(), text[token.idx : first.end()])
+    after = TextSpan(source.key, last.start(), figure.span.end, text[last.start() : figure.span.end])
+    low, high = (parse_number(n.group(), rules.numbers) for n in (first, last))
+    return [
+        Figure(key=f"{source.key}-{before.start}", span=before, stated_in=figure.stated_in, item=figure.item, count=low),
+        Figure(key=f"{source.key}-{after.start}", span=after, stated_in=figure.stated_in, item=figure.item, count=high),
+    ]
 
 
 def _team_size(tokens: Tokens, offset: int, rules: FigureRules) -> bool:
