@@ -13,7 +13,7 @@ From the counted noun, up through the phrases it sits in, to the verb that gover
 
 from __future__ import annotations
 
-from archivekg.extract.figure_holders import NOBODY, LIST_REACH
+from archivekg.extract.figure_holders import LIST_REACH, NOBODY
 
 _CLIMB = ("compound", "amod", "nmod", "nummod", "quantmod")
 _CONTROL_UP = ("xcomp", "ccomp", "advcl", "conj", "prep")
@@ -66,7 +66,8 @@ def _receiver(h, verb, figure):
     """Equipment delivered is fielded by whoever receives it ("send us 120 tanks", "aircraft for
     Cde. Peng"); where the text does not say, nobody."""
     for child in verb.children:
-        if child.dep_ == "dative" and child.pos_ == "PRON" or child.dep_ in ("dative", "prep") and child.lower_ in ("to", "for"):
+        pronoun = child.pos_ == "PRON" and child.dep_ in ("dative", "dobj")  # "send us 500 trucks"
+        if pronoun or child.dep_ in ("dative", "prep") and child.lower_ in ("to", "for"):
             target = next((c for c in child.children if c.dep_ == "pobj"), child if child.pos_ == "PRON" else None)
             found = _phrase(h, target, figure) if target is not None else None
             if found:
@@ -148,13 +149,13 @@ def _agent(h, verb, figure):
 def _phrase(h, token, figure):
     """The side a noun phrase (a subject, an object, a possessor) stands for."""
     text = token.text
-    if h.first.match(text):
+    if h.p["first"].match(text):
         side = h.speaker(figure.span.start)
         return (side,) if side else None
-    if h.second.match(text):
+    if h.p["second"].match(text):
         side = h.recipient(figure.span.start)
         return (side,) if side else None
-    if h.third.match(text):
+    if h.p["third"].match(text):
         start, _ = h.sentence(figure.span.start)
         people = [r for r in h.mentions if r.mention.kind == "person" and r.mention.span.end <= token.idx and r.mention.span.start >= start - 200]
         side = h.sides.side_of(people[-1].entity_key) if people else None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from archivekg.extract.figure_numbers import alternation
 from archivekg.extract.model import DocumentRecord, Entity, Figure, ResolvedMention, SourceText
 
 PLACE_REACH = 60  # characters after a figure where "in PLACE" says where it is
@@ -68,9 +67,7 @@ def attach_context(
 
 
 def _compare(text: str, figures: list[Figure], links: dict, rules) -> list[Figure]:
-    cues = rules.words["comparisons"]
-    opening = re.compile(rf"^\W*(?:{alternation(cues['sentence_start'])})\b", re.I)
-    between = re.compile(rf"\b(?:{alternation(cues['between'])})\b", re.I)
+    opening, between = rules.patterns["comparison_opening"], rules.patterns["comparison_between"]
     compared: dict[str, str] = {}
     for i, figure in enumerate(figures):
         antecedent = links.get(figure.key, {}).get("antecedent")

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from archivekg.extract.figure_numbers import alternation, read_quantity
-from archivekg.extract.figures import FigureRules, Tokens, find_head
+from archivekg.extract.figure_numbers import read_quantity
+from archivekg.extract.figure_rules import FigureRules
+from archivekg.extract.figures import Tokens, find_head
 from archivekg.extract.model import DocumentRecord, Figure, SourceText, TextSpan
 
 REACH = 120  # characters between "the number of ITEM" and its number
@@ -29,12 +30,10 @@ def elliptic_figures(
 ) -> Iterator[tuple[Figure, dict]]:
     from archivekg.extract.figure_context import sentence_bounds
 
-    text, words = source.text, rules.words
-    count_noun = re.compile(rf"\b(?i:{alternation(words['count_nouns'])})\s+of\s+(?:the\s+)?", re.I)
-    count_link = re.compile(rf"\b(?i:{alternation(words['count_links'])})\s+$")
-    cue = re.compile(rf"^\s*,?\s*(?i:{alternation(words['ellipsis'])})\s+$")
+    text, patterns = source.text, rules.patterns
+    count_noun, count_link, cue = patterns["count_noun"], patterns["count_link"], patterns["ellipsis"]
+    cue_before, partitive = patterns["partitive_before"], patterns["partitive_after"]
     joined = re.compile(r"^\s*,?\s+and\s+(?P<verb>[a-z]+)\s+$")
-    partitive = re.compile(rf"\s+(?i:{alternation(words['partitive_cues'])})\b")
     question = re.compile(r"\bhow\s+many\s+", re.I)
     known = sorted(figures, key=lambda f: f.span.start)
     for m in bare:
@@ -50,7 +49,8 @@ def elliptic_figures(
         if before:
             last, gap = before[-1], text[before[-1].span.end : quantity.start]
             verb = joined.match(gap)
-            if cue.match(gap) or (verb and _is_verb(tokens, last.span.end + verb.start("verb")) and _after_verb(text, tokens, last) and _clause_ends(text, quantity.end)):
+            cued = cue.match(gap) or (cue_before.search(gap) and not re.search(r"\d", gap))  # "38 aircraft lost ..., of which 21"
+            if cued or (verb and _is_verb(tokens, last.span.end + verb.start("verb")) and _after_verb(text, tokens, last) and _clause_ends(text, quantity.end)):
                 item, antecedent = last.item, last.key
         if item is None and partitive.match(text, quantity.end):
             earlier = [f for f in known if f.span.end <= quantity.start and quantity.start - f.span.end < REACH]

@@ -51,7 +51,7 @@ def build_number_rules(words: dict) -> NumberRules:
     number = rf"(?:{digits}|(?i:{word})\b)"
     joiner = r"\s*(?:-|–|—)\s*|\s+(?i:to|or|and)\s+"
     quantity = re.compile(
-        rf"(?:(?P<bound>(?i:{alternation(words['bounds'])}))\s+)?(?:(?P<between>(?i:between|from))\s+)?"
+        rf"\b(?:(?P<bound>(?i:{alternation(words['bounds'])}))\s+)?(?:(?P<between>(?i:between|from))\s+)?"
         rf"(?<![\w,.\-–/])(?P<numbers>(?:{number})(?:(?:{joiner})(?:{number}))*)(?![\w\-–])"
     )
     negation = re.compile(rf"\b(?:{alternation(words['negations'])})\b", re.I)

@@ -66,20 +66,22 @@ class SideIndex:
         self.entities, self.rules = entities, rules
         self.alias_index = ruleset.alias_index
         self.demonyms = {d.casefold(): e.id for e in ruleset.entries for d in e.demonyms}
-        self.by_ref: dict[str, str] = {}
-        for entity in entities.values():
-            for name in (entity.label, *entity.alt_labels):
-                self.by_ref.setdefault(normalise_name(name), entity.key)
-        for entity in entities.values():  # a gazetteer id wins over a name that happens to equal it
-            if entity.gazetteer_id:
-                self.by_ref[entity.gazetteer_id] = entity.key
-            self.by_ref[entity.key] = entity.key
+        self.by_id = {e.gazetteer_id: e.key for e in entities.values() if e.gazetteer_id}
+        self._by_name: dict[str, str] | None = None  # built on the first name that is not an id
 
     def entity(self, ref: str | None) -> str | None:
         """The entity a rule's subject or object means: a gazetteer id or a name."""
         if not ref:
             return None
-        return self.by_ref.get(ref) or self.by_ref.get(normalise_name(ref))
+        found = self.by_id.get(ref) or (ref if ref in self.entities else None)
+        if found:
+            return found
+        if self._by_name is None:
+            self._by_name = {}
+            for entity in self.entities.values():
+                for name in (entity.label, *entity.alt_labels):
+                    self._by_name.setdefault(normalise_name(name), entity.key)
+        return self._by_name.get(normalise_name(ref))
 
     def named(self, text: str) -> str | None:
         """The side or force a name or demonym in a figure means ("CCF", "Soviets", "Chinese")."""

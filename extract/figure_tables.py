@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archivekg.extract.figure_numbers import squash
-from archivekg.extract.figures import FigureRules
+from archivekg.extract.figure_rules import FigureRules
 from archivekg.extract.model import DocumentRecord, Figure, SourceText, TextSpan
 
 _CELL = re.compile(r"\S+(?: \S+)*")

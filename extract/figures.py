@@ -16,93 +16,23 @@ dates, places and comparisons are added by `figure_context`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from archivekg.extract.figure_numbers import NumberRules, alternation, build_number_rules, parse_number, read_quantity, squash
-from archivekg.extract.figure_sides import SideRules, parse_side_rules
+from archivekg.extract.figure_numbers import alternation, parse_number, read_quantity, squash
+from archivekg.extract.figure_rules import FigureRules, parse_figure_rules
 from archivekg.extract.model import DocumentRecord, Entity, Figure, ResolvedMention, SourceText, TextSpan
+
+__all__ = ["FigureRules", "find_figures", "parse_figure_rules"]
 
 MAX_MODIFIERS = 4  # words between the number and the counted noun ("6 MIG-9 technical support detachments")
 _WORD = re.compile(r"[A-Za-z][\w\-'’.]*(?<![.'’])|[A-Za-z]\.")
 _GAP = re.compile(r"[ \t]*(?:\n[ \t]*)?")  # the space between two words of a phrase: at most one line break
+_AS_MANY = re.compile(r"\bas\s+many\b", re.I)  # every multiple has it: the costly pattern runs only where it is
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _CLOSED = {"ADP", "DET", "CCONJ", "SCONJ", "PRON", "AUX", "PART", "PUNCT"}
-
-
-@dataclass(frozen=True)
-class ItemForm:
-    item: str  # the singular lower-case noun the figure counts
-    plural: bool
-    singular: bool
-
-
-@dataclass(frozen=True)
-class FigureRules:
-    items: dict[str, ItemForm]  # every form, lower-cased
-    item_pattern: re.Pattern
-    numbers: NumberRules
-    words: dict
-    sides: SideRules
-    stop_words: frozenset[str]
-    multiple: re.Pattern
-    composition: re.Pattern
-    calibre: re.Pattern
-    excluded_before: re.Pattern  # designations and ratio words right before a number
-    size_before: re.Pattern  # "team to be", "a delegation of"
-    force_items: frozenset[str] = field(default_factory=frozenset)
-
-
-def parse_items(lines) -> dict[str, ItemForm]:
-    """`figure_items.txt`: "singular forms ; plural forms [> item]" a line."""
-    items: dict[str, ItemForm] = {}
-    for line in lines:
-        forms, _, item = line.partition(">")
-        singulars, _, plurals = forms.partition(";")
-        singular = [f.strip().lower() for f in singulars.split(",") if f.strip()]
-        plural = [f.strip().lower() for f in plurals.split(",") if f.strip()]
-        name = item.strip().lower() or (singular or plural)[0]
-        for form in dict.fromkeys(singular + plural):
-            items[form] = ItemForm(name, form in plural, form in singular)
-    return items
-
-
-def parse_figure_rules(files) -> FigureRules:
-    """The figure rules from `figure_items.txt`, `figure_words.json` and `allegiances.tsv`."""
-    items = parse_items(files.lines("figure_items.txt"))
-    words = files.json("figure_words.json")
-    numbers = build_number_rules(words)
-    number = numbers.number
-    item = rf"(?i:{alternation(items)})"
-    modifiers = r"(?:(?!(?:of|and|or|the|to|in|on|with|for|from|as|than|by|at)\b)[A-Za-z][\w\-]*\s+){0,3}?"
-    multiple = re.compile(rf"(?P<n1>(?i:{alternation(words['multiples'])})|(?:{number})\s+times)\s+as\s+many\s+(?P<mods>{modifiers})(?P<item>{item})\b")
-    composition = re.compile(
-        rf"(?i:{alternation(words['compositions'])})[^()\n]*?\b(?:and|,)\s+(?P<n1>(?i:an?))\s+(?P<mods>{modifiers})(?P<item>{item})\b"
-    )
-    calibre = re.compile(
-        rf"\s+of\s+(?:(?P<cbound>(?i:{alternation(words['bounds'])}))\s+)?(?P<c1>\d+(?:\.\d+)?)\s*mm"
-        r"(?:\s*(?:-|–|to)\s*(?P<c2>\d+(?:\.\d+)?)\s*mm)?\s+(?i:caliber|calibre)"
-    )
-    excluded = [*words["designations"]]
-    excluded_before = re.compile(
-        rf"(?:(?<![\w.])(?:{alternation(excluded)})|\b(?i:{alternation(words['ratios'])}))\s*$"
-    )
-    size_before = re.compile(rf"\b(?i:{alternation(words['size_nouns'])})\s+(?i:{alternation(words['size_links'])})\s+$")
-    return FigureRules(
-        items=items,
-        item_pattern=re.compile(rf"{item}(?![\w\-])"),
-        numbers=numbers,
-        words=words,
-        sides=parse_side_rules(files.lines("allegiances.tsv")),
-        stop_words=frozenset(w.lower() for w in words["stop_words"]),
-        multiple=multiple,
-        composition=composition,
-        calibre=calibre,
-        excluded_before=excluded_before,
-        size_before=size_before,
-        force_items=frozenset(words["force_items"]),
-    )
 
 
 class Tokens:
@@ -151,7 +81,7 @@ def find_head(text: str, position: int, rules: FigureRules, tokens: Tokens) -> H
         lower = word.group().lower()
         if not item:
             if lower == "of" and not words and not partitive:
-                skip = re.compile(rf"of\s+(?:(?:{alternation(rules.words['partitive_determiners'])})\s+)?(?:own\s+)?", re.I).match(text, pos)
+                skip = rules.patterns["partitive_of"].match(text, pos)
                 pos, partitive = skip.end(), True
                 continue
             token = tokens.at(pos)
@@ -194,17 +124,17 @@ def find_figures(
         taken.append((figure.span.start, figure.span.end))
         figures.append(figure)
         links[figure.key] = {"table": holders}
-    for pattern in (rules.multiple,):
-        for m in pattern.finditer(text):
-            figure = _multiple(source, record, m, rules)
-            if figure and free(m.start("n1"), m.end()):
-                taken.append((figure.span.start, figure.span.end))
-                figures.append(figure)
+    multiples = rules.patterns["multiple"].finditer(text) if _AS_MANY.search(text) else ()
+    for m in multiples:
+        figure = _multiple(source, record, m, rules)
+        if figure and free(m.start("n1"), m.end()):
+            taken.append((figure.span.start, figure.span.end))
+            figures.append(figure)
     bare = []
     for m in rules.numbers.quantity.finditer(text):
         if not free(m.start("numbers"), m.end("numbers")) or _excluded(text, m, rules):
             continue
-        head = find_head(text, m.end("numbers"), rules, tokens)
+        head = find_head(text, m.end("numbers"), rules, tokens) or _people(text, m.end("numbers"), rules, ruleset)
         figure = _counted(source, record, m, head, rules, tokens) if head else None
         if figure:
             taken.append((figure.span.start, figure.span.end))
@@ -213,7 +143,7 @@ def find_figures(
                 links[part.key] = {"head": head.start}
         elif head is None:
             bare.append(m)
-    for m in rules.composition.finditer(text):
+    for m in rules.patterns["composition"].finditer(text):
         if free(m.start("n1"), m.end()):
             item = rules.items[squash(m.group("item"))]
             span = TextSpan(source.key, m.start("n1"), m.end(), text[m.start("n1") : m.end()])
@@ -227,10 +157,31 @@ def find_figures(
     return attach_context(source, doc, tokens, record, figures, links, mentions, entities, ruleset)
 
 
+def _people(text: str, position: int, rules: FigureRules, ruleset) -> Head | None:
+    """ "174,000 Chinese and 58,000 North Koreans": a number of a people, where the sentence speaks
+    of forces (`military_cues`), counts its soldiers."""
+    from archivekg.extract.figure_context import sentence_bounds
+
+    demonyms = _demonyms(tuple(d for e in ruleset.entries for d in e.demonyms))
+    match = demonyms.match(text, position) if demonyms else None
+    if not match:
+        return None
+    start, end = sentence_bounds(text, position)
+    if not rules.patterns["military_cue"].search(text, start, end):
+        return None  # "a population of 21 million Koreans"
+    name = match.group().strip()
+    return Head("soldier", match.end() - len(name), match.end(), True, True, (), False)
+
+
+@lru_cache(maxsize=8)
+def _demonyms(demonyms: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile(rf"\s+(?:{alternation(demonyms)})(?![\w\-])") if demonyms else None
+
+
 def _excluded(text: str, m: re.Match, rules: FigureRules) -> bool:
     start = m.start()
     before = text[max(0, start - 40) : start]
-    return bool(rules.excluded_before.search(before) or rules.size_before.search(before))
+    return bool(rules.patterns["excluded_before"].search(before) or rules.patterns["size_before"].search(before))
 
 
 def _counted(source: SourceText, record: DocumentRecord, m: re.Match, head: Head, rules: FigureRules, tokens: Tokens) -> Figure | None:
@@ -253,13 +204,13 @@ def _counted(source: SourceText, record: DocumentRecord, m: re.Match, head: Head
         from archivekg.extract.figure_context import sentence_bounds
 
         sentence_start, _ = sentence_bounds(text, quantity.start)
-        losses = re.search(rf"\b(?:{alternation(rules.words['loss_words'])})\b", text[sentence_start : head.end + 25], re.I)
+        losses = rules.patterns["loss"].search(text, sentence_start, head.end + 25)
         if squash(text[head.start : head.end]) in rules.words["loss_context_forms"] and not losses:
             return None  # "300-400 people" count casualties only where losses are spoken of
         item = "casualty" if losses else item  # "lost approx 400 men killed and wounded"
     start, end = quantity.start, head.end
     values = {"count": quantity.count, "min_count": quantity.min_count, "max_count": quantity.max_count}
-    calibre = rules.calibre.match(text, end)
+    calibre = rules.patterns["calibre"].match(text, end)
     if calibre:
         end = calibre.end()
         c1, c2 = float(calibre.group("c1")), float(calibre.group("c2")) if calibre.group("c2") else None
