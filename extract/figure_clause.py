@@ -161,7 +161,8 @@ def _phrase(h, token, figure):
         side = h.sides.side_of(people[-1].entity_key) if people else None
         return (side,) if side else None
     left, right = token.left_edge, token.right_edge
-    start, end = left.idx, right.idx + len(right)
+    sentence_start, sentence_end = h.sentence(token.idx)
+    start, end = max(left.idx, sentence_start), min(right.idx + len(right), sentence_end)  # a header the parse ran in is not the phrase
     if start <= figure.span.start < end:
         return None  # the phrase is the figure's own ("each of our corps has 36 guns" is not this)
     return h.names_in(start, end, figure.span.start)

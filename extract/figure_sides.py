@@ -103,11 +103,12 @@ class SideIndex:
             return entity.key
         for ref in (entity.gazetteer_id, entity.key, entity.label, *entity.alt_labels):
             side = self.rules.speaks_for.get(normalise_name(ref)) if ref else None
-            if side:
-                return self.entity(side)
+            if side:  # the side's entity, or its rule name when the corpus names only its force
+                return self.entity(side) or side
         return None
 
     def gazetteer_id(self, entity_key: str) -> str:
+        """An entity's gazetteer id (or key); a side the corpus does not name stays its rule name."""
         entity = self.entities.get(entity_key)
         return (entity.gazetteer_id or entity.key) if entity else entity_key
 
