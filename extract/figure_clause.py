@@ -13,6 +13,8 @@ From the counted noun, up through the phrases it sits in, to the verb that gover
 
 from __future__ import annotations
 
+import re
+
 from archivekg.extract.figure_holders import LIST_REACH, NOBODY
 
 _CLIMB = ("compound", "amod", "nmod", "nummod", "quantmod")
@@ -146,8 +148,9 @@ def _agent(h, verb, figure):
     return None
 
 
-def _phrase(h, token, figure):
-    """The side a noun phrase (a subject, an object, a possessor) stands for."""
+def _phrase(h, token, figure, sentence=None):
+    """The side a noun phrase (a subject, an object, a possessor) stands for; the phrase must be
+    in the figure's sentence (or the one given: the line that opens a list)."""
     text = token.text
     if h.p["first"].match(text):
         side = h.speaker(figure.span.start)
@@ -161,11 +164,36 @@ def _phrase(h, token, figure):
         side = h.sides.side_of(people[-1].entity_key) if people else None
         return (side,) if side else None
     left, right = token.left_edge, token.right_edge
-    sentence_start, sentence_end = h.sentence(token.idx)
-    start, end = max(left.idx, sentence_start), min(right.idx + len(right), sentence_end)  # a header the parse ran in is not the phrase
+    sentence_start, sentence_end = sentence or h.sentence(figure.span.start)
+    opening = _list_opening(h, figure)
+    if opening is not None and sentence is None:
+        sentence_start = h.sentence(opening)[0]  # a list item's sentence runs on from the line that opens the list
+    if not sentence_start <= token.idx < sentence_end:
+        return None  # the parse ran across a sentence or a header line: not to be trusted here
+    start, end = max(left.idx, sentence_start), min(right.idx + len(right), sentence_end)
     if start <= figure.span.start < end:
         return None  # the phrase is the figure's own ("each of our corps has 36 guns" is not this)
     return h.names_in(start, end, figure.span.start)
+
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*]|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]")
+
+
+def _list_opening(h, figure) -> int | None:
+    """Where the list a figure's line is an item of opens: the colon ending the last line before
+    its items ("... the following help:" then "1) to send ...", "2) to send ...")."""
+    line_start = h.text.rfind("\n", 0, figure.span.start) + 1
+    if not _LIST_ITEM.match(h.text, line_start):
+        return None
+    while line_start > 0 and figure.span.start - line_start < LIST_REACH:
+        previous = h.text.rfind("\n", 0, line_start - 1) + 1
+        line = h.text[previous : line_start].rstrip()
+        if line.endswith(":"):
+            return previous + len(line) - 1
+        if line and not _LIST_ITEM.match(h.text, previous):
+            return None
+        line_start = previous
+    return None
 
 
 def _request_list(h, figure):
@@ -183,6 +211,6 @@ def _request_list(h, figure):
             continue
         asked = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
         if asked is not None:
-            return _phrase(h, asked, figure)
+            return _phrase(h, asked, figure, h.sentence(opening))
     return None
 

@@ -23,6 +23,7 @@ from archivekg.extract.figures import Tokens, find_head
 from archivekg.extract.model import DocumentRecord, Figure, SourceText, TextSpan
 
 REACH = 120  # characters between "the number of ITEM" and its number
+_PERCENT = re.compile(r"\s*(?:per\s*cent|percent|%)", re.I)
 
 
 def elliptic_figures(
@@ -40,6 +41,8 @@ def elliptic_figures(
         quantity = read_quantity(m, text, rules.numbers)
         if quantity is None or not free(quantity.start, quantity.end):
             continue
+        if _PERCENT.match(text, quantity.end):
+            continue  # "against 35 per cent"
         next_token = tokens.at(_next_word(text, quantity.end))
         if next_token is not None and next_token.tag_.startswith("NN"):
             continue  # "against 1,000 roubles": the number counts something else

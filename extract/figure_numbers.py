@@ -52,7 +52,7 @@ def build_number_rules(words: dict) -> NumberRules:
     joiner = r"\s*(?:-|–|—)\s*|\s+(?i:to|or|and)\s+"
     quantity = re.compile(
         rf"\b(?:(?P<bound>(?i:{alternation(words['bounds'])}))\s+)?(?:(?P<between>(?i:between|from))\s+)?"
-        rf"(?<![\w,.\-–/])(?P<numbers>(?:{number})(?:(?:{joiner})(?:{number}))*)(?![\w\-–])"
+        rf"(?<![\w,.\-–/$£¥€])(?P<numbers>(?:{number})(?:(?:{joiner})(?:{number}))*)(?![\w\-–%])"
     )
     negation = re.compile(rf"\b(?:{alternation(words['negations'])})\b", re.I)
     after = re.compile(rf"\s+(?P<after>(?i:{alternation(words['bounds_after'])}))\b")

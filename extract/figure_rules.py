@@ -60,6 +60,7 @@ def _patterns(words: dict, items: dict, number: str) -> dict[str, re.Pattern]:
         "excluded_before": re.compile(rf"(?:(?<![\w.])(?:{any_of('designations')})|\b(?i:{any_of('ratios')}))\s*$"),
         "size_before": re.compile(rf"\b(?i:{any_of('size_nouns')})\s+(?i:{any_of('size_links')})\s+$"),
         "partitive_of": re.compile(rf"of\s+(?:(?:{any_of('partitive_determiners')})\s+)?(?:own\s+)?", re.I),
+        "not_item": re.compile(rf"(?i:{any_of('not_items')})\b"),
         "military_cue": re.compile(rf"\b(?:{any_of('military_cues')})\b", re.I),
         "loss": re.compile(rf"\b(?:{any_of('loss_words')})\b", re.I),
         "count_noun": re.compile(rf"\b(?:{any_of('count_nouns')})\s+of\s+(?:the\s+)?", re.I),

@@ -92,6 +92,8 @@ def find_head(text: str, position: int, rules: FigureRules, tokens: Tokens) -> H
             words.append(lower)
             pos = word.end()
             continue
+        if rules.patterns["not_item"].match(text, pos):
+            return None  # "25 units of account"
         form = rules.items[squash(item.group())]
         heads.append((item, form, tuple(words)))
         after_head_noun = None
@@ -193,8 +195,8 @@ def _counted(source: SourceText, record: DocumentRecord, m: re.Match, head: Head
         return None  # "the 26 brigade" names a unit; "9-1545 ... Adviser" is a file number
     if (quantity.largest == 1 and quantity.min_count is None and quantity.max_count is None) and not head.singular and not head.partitive:
         return None  # "one week after American troops": the number is not the noun's
-    if head.partitive and not head.plural:
-        return None
+    if head.partitive and (not head.plural or quantity.count == 1):
+        return None  # "one of the officers said": a person, not a count
     if re.match(r"['’]s\b", text[head.end : head.end + 3]):
         return None  # "no one man's career"
     if any(w in rules.words["civilian_modifiers"] for w in head.modifiers) or _team_size(tokens, head.start, rules):
