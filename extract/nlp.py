@@ -103,7 +103,8 @@ class EntityCleanup:
     """Trims and drops entity spans; `match` is pure, `__call__` only sets the result."""
 
     LEADING = {"the", "[", "(", "*", "“", '"', "'", "‘"}
-    TRAILING = {"'s", "’s", "'", "’", "*", "]", ")", ",", ".", ";", ":", "”", '"', "[", "-"}
+    DANGLING = {"of", "the", "and", "for", "to", "in", "on", "with", "by"}  # a name cut before its object ends with these
+    TRAILING = {"'", "’", "*", "]", ")", ",", ".", ";", ":", "”", '"', "[", "-"}  # a possessive "'s" stays: "Malik's" is how the name is written
 
     def __init__(self, layout_words: Iterable[str], honorifics: Iterable[str]):
         self.layout_words = {w.lower() for w in layout_words}
@@ -147,7 +148,7 @@ class EntityCleanup:
                 start += 1
             else:
                 break
-        while end > start and (span.doc[end - 1].lower_ in self.TRAILING or span.doc[end - 1].is_space):
+        while end > start and (span.doc[end - 1].lower_ in self.TRAILING or span.doc[end - 1].is_space or (span.doc[end - 1].lower_ in self.DANGLING and not span.id_)):
             end -= 1
         if end <= start:
             return None

@@ -144,12 +144,13 @@ class RuleSet:
     force_nouns: frozenset[str]
     context_patterns: tuple[ContextPattern, ...]
     layout: object = None  # archivekg.extract.layout.LayoutRules
-    headers: tuple = ()  # archivekg.extract.documents.HeaderPattern
     part_cues: tuple = ()  # archivekg.extract.parts.Cue, quoted messages and remarks
     citation_cues: tuple = ()
     dates: object = None  # archivekg.extract.dates.DateRules
     figures: object = None  # archivekg.extract.figures.FigureRules
     claims: object = None  # archivekg.extract.claim_rules.ClaimRules
+    evidence: object = None  # archivekg.extract.evidence.EvidenceRules
+    romanisation: object = None  # archivekg.extract.names.Romanisation
     profiles: tuple[str, ...] = ()
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False)
@@ -157,7 +158,7 @@ class RuleSet:
     @cached_property
     def alias_index(self) -> dict[str, str]:
         """Every name of every entry, in the form names are compared in -> the entry's id."""
-        from archivekg.extract.resolve import normalise_name
+        from archivekg.extract.names import normalise_name
 
         index: dict[str, str] = {}
         for entry in self.entries:
@@ -169,6 +170,23 @@ class RuleSet:
     def by_id(self) -> dict[str, GazetteerEntry]:
         return {e.id: e for e in self.entries}
 
+    @cached_property
+    def titles(self) -> frozenset[str]:
+        """Honorifics and titles, one word each, lower-case and without a final stop."""
+        return frozenset(h.casefold().rstrip(".") for h in self.honorifics if " " not in h)
+
+    @cached_property
+    def place_entries(self) -> dict[str, str]:
+        """The key of every known city or country a gazetteer place names -> the entry's id."""
+        found: dict[str, str] = {}
+        for entry in self.entries:
+            if entry.kind in ("place", "country"):
+                for name in entry.names():
+                    place = self.evidence.places.lookup(name)
+                    if place and (place.country == (entry.kind == "country")):
+                        found.setdefault(place.key, entry.id)
+        return found
+
 
 def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) -> RuleSet:
     """Read and check every rule file of the base and the profiles; a malformed file stops
@@ -177,9 +195,11 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
 
     from archivekg.extract.claim_rules import parse_claim_rules
     from archivekg.extract.dates import parse_date_rules
-    from archivekg.extract.documents import parse_header_patterns
     from archivekg.extract.figures import parse_figure_rules
     from archivekg.extract.gazetteer import parse_gazetteer
+    from archivekg.extract.evidence import parse_evidence_rules
+    from archivekg.extract.layout import parse_layout_rules
+    from archivekg.extract.names import parse_romanisation
     from archivekg.extract.parts import parse_cues
 
     layers = [base or data_dir(), *(profile_path(p) for p in profiles)]
@@ -188,7 +208,9 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
         names = parse_gazetteer(files)
         ruleset = RuleSet(
             **names,
-            headers=parse_header_patterns(files.jsonl("document_headers.jsonl")),
+            layout=parse_layout_rules(files),
+            evidence=parse_evidence_rules(files),
+            romanisation=parse_romanisation(files),
             part_cues=parse_cues(files.jsonl("document_parts.jsonl")),
             citation_cues=parse_cues(files.jsonl("citations.jsonl")),
             dates=parse_date_rules(files.json("date_words.json"), files.jsonl("date_patterns.jsonl")),
