@@ -37,6 +37,8 @@ def clause_holder(h, figure):
     for _ in range(12):
         if token.dep_ == "pobj" and token.head.dep_ == "agent":
             return None  # "reinforced by one Canadian battalion": the figure acts
+        if token.dep_ == "dative":
+            return None  # "allotting the five armies 20,000 men": the figure receives, it is not the giver's
         if token.dep_ in ("nsubj", "nsubjpass", "csubj") or token.dep_ == "ROOT":
             if token.pos_ not in ("VERB", "AUX"):
                 return None  # the figure is the subject, or a fragment ("One division.")
@@ -59,9 +61,17 @@ def clause_holder(h, figure):
         return NOBODY
     if through_for and verb.lemma_.lower() in words["delivery_verbs"]:
         return NOBODY
+    if verb.lemma_.lower() in words["delivery_verbs"] and _first_of_two_objects(h, figure):
+        return None  # "allotting the five armies 20,000 men": the figure receives
     if verb.lemma_.lower() in words["delivery_verbs"] and figure.item not in h.rules.force_items:
         return _receiver(h, verb, figure)
     return _agent(h, verb, figure)
+
+
+def _first_of_two_objects(h, figure) -> bool:
+    """The figure is followed by a second counted object of the same verb ("the five armies 20,000 men")."""
+    later = [f for f in h.figures if f.span.start >= figure.span.end]
+    return bool(later) and not h.text[figure.span.end : later[0].span.start].strip()
 
 
 def _receiver(h, verb, figure):
@@ -122,10 +132,10 @@ def _index(h, offset):
 
 def _agent(h, verb, figure):
     words = h.rules.words
-    for _ in range(5):
+    for step in range(5):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-        if subject is not None and subject.dep_ != "expl":
-            return _phrase(h, subject, figure)
+        if subject is not None and subject.dep_ != "expl":  # the verb's own subject may be a numbered unit
+            return _phrase(h, subject, figure, numbered=step == 0)  # ("the 29th Brigade is at a strength of 5,500 men")
         if subject is not None:  # "there is one division": nobody acts
             return None
         if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in words["request_verbs"]:
@@ -148,7 +158,7 @@ def _agent(h, verb, figure):
     return None
 
 
-def _phrase(h, token, figure, sentence=None):
+def _phrase(h, token, figure, sentence=None, numbered=False):
     """The side a noun phrase (a subject, an object, a possessor) stands for; the phrase must be
     in the figure's sentence (or the one given: the line that opens a list)."""
     text = token.text
@@ -173,9 +183,11 @@ def _phrase(h, token, figure, sentence=None):
     start, end = max(left.idx, sentence_start), min(right.idx + len(right), sentence_end)
     if start <= figure.span.start < end:
         return None  # the phrase is the figure's own ("each of our corps has 36 guns" is not this)
-    return h.names_in(start, end, figure.span.start)
+    excepted = _EXCEPT.search(h.text, start, end)
+    return h.names_in(start, excepted.start() if excepted else end, figure.span.start, numbered=numbered)
 
 
+_EXCEPT = re.compile(r"\b(?:except|but|other than|apart from|excluding|besides)\b", re.I)  # "every corps except the 1st corps"
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*]|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]")
 
 

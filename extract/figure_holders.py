@@ -130,12 +130,13 @@ class Holders(TextSides):
         before = start if not is_doer(self, figure) else figure.span.start  # a doer's side is its own
         for r in self.mentions:
             span = r.mention.span
-            if before <= span.start and span.end <= figure.span.start and r.mention.kind in HOLDER_KINDS and not self.locative(span.start):
+            numbered = self.p["numbered"].match(span.text)
+            if before <= span.start and span.end <= figure.span.start and r.mention.kind in HOLDER_KINDS and not self.locative(span.start) and not numbered:
                 candidates.append((span.end, r.entity_key))
-        for run in NAME_RUN.finditer(self.text, before, figure.span.start):
-            side = None if self.is_covered(run.start(), run.end()) else self.name(run.group())
-            if side and not self.locative(run.start()):
-                candidates.append((run.end(), side))  # "the Korean losses ... 300-400 people a day"
+        for at, run in self.unmarked_runs(before, figure.span.start):
+            side = self.name(run)
+            if side and not self.locative(at):
+                candidates.append((at + len(run), side))  # "the Korean losses ... 300-400 people a day"
         for word in self.p["first_in"].finditer(self.text, start, figure.span.start):
             side = self.speaker(figure.span.start)
             if side and word.group() != "I":
@@ -174,9 +175,20 @@ class Holders(TextSides):
             previous, _ = self.sentence(max(0, start - 2))  # "We have 56 divisions there": where the sentence before says
         places = {self.sides.gazetteer_id(r.entity_key) for r in self.mentions if previous <= r.mention.span.start < end}
         for key in held:
+            key = self.side_named_unit(key)
             key = self.sides.undivided(key, self.document_side(figure.span.start))
             if figure.item in self.rules.force_items:
                 key = self.sides.force_of(key, places, self.date)
             if key in self.sides.entities:
                 out.append(key)
         return tuple(dict.fromkeys(out))
+
+    def side_named_unit(self, key: str) -> str:
+        """A force named for its side ("North Korean Army", "ROK Army") is that side, so that its
+        figures meet the side's others (its force row then gives "Korean People's Army")."""
+        entity = self.sides.entities.get(key)
+        if entity is None or entity.kind not in ("unit", "organization") or self.sides.is_force(key) and entity.gazetteer_id:
+            return key
+        named = self.p["side_named"].fullmatch(entity.label)
+        side = self.name(named.group("name")) if named and not self.p["numbered"].match(entity.label) else None
+        return side if side and side != key else key

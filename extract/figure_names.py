@@ -61,20 +61,22 @@ class TextSides:
         )
 
     # -- names in a stretch of text -------------------------------------------------------
-    def names_in(self, start: int, end: int, reference: int) -> tuple[str, ...] | None:
-        """The side a stretch of text names: an entity mention, a known name or demonym, a pronoun."""
+    def names_in(self, start: int, end: int, reference: int, numbered: bool = True) -> tuple[str, ...] | None:
+        """The side a stretch of text names: an entity mention, a known name or demonym, a pronoun.
+        `numbered=False` passes over numbered units ("the 1st corps", "the fourth division"): in a
+        clause around the figure they are where or which, not whose side."""
         found: list[tuple[int, str]] = []
         for r in self.mentions:
+            if not numbered and self.p["numbered"].match(r.mention.span.text):
+                continue
             if start <= r.mention.span.start and r.mention.span.end <= end:
                 side = self.mention_side(r) or self.mistyped(r)
                 if side:
                     found.append((r.mention.span.start, side))
-        for run in NAME_RUN.finditer(self.text, start, end):
-            if self.is_covered(run.start(), run.end()):
-                continue
-            side = self.name(run.group())
+        for at, run in self.unmarked_runs(start, end):
+            side = self.name(run)
             if side:
-                found.append((run.start(), side))
+                found.append((at, side))
         for word in re.finditer(r"[A-Za-z]+", self.text[start:end]):
             if self.p["first"].match(word.group()):
                 found.append((start + word.start(), self.speaker(reference) or ""))
@@ -85,8 +87,19 @@ class TextSides:
         sides = tuple(dict.fromkeys(side for _, side in sorted(found) if side))
         return sides or None
 
-    def is_covered(self, start: int, end: int) -> bool:
-        return any(a < end and start < b for a, b in self.covered)
+    def unmarked_runs(self, start: int, end: int):
+        """Runs of capitalised words the entities stage did not mark, cut where it did
+        ("NK II CORPS": "II CORPS" is a mention, "NK" is left to be read here)."""
+        for run in NAME_RUN.finditer(self.text, start, end):
+            pieces, at = [], run.start()
+            for a, b in sorted(c for c in self.covered if c[0] < run.end() and run.start() < c[1]):
+                pieces.append((at, a))
+                at = max(at, b)
+            pieces.append((at, run.end()))
+            for a, b in pieces:
+                piece = self.text[a:b].strip(" \t\n,.;:")
+                if piece and piece[0].isupper():
+                    yield a + (len(self.text[a:b]) - len(self.text[a:b].lstrip())), piece
 
     def name(self, run: str) -> str | None:
         words = run.split()
