@@ -7,12 +7,15 @@ In order, the first that gives an answer:
 2. the figure it belongs to: a bare number's figure, "among them", a part ("a division of
    three regiments"), a figure in the same list that names its holder ("3 Chinese fighter
    divisions and 6 MIG-9 detachments");
-3. the clause, by the dependency parse: the subject of the verb that governs the figure ("the
-   Soviet Government could send ... one more division", "an American corps has 1,500 guns"),
-   the one asked to act ("ask you to send"; "ask the Soviet Government for the following
-   help: 1) to send ..."), the possessor of the deed ("your decision to send one division");
-   a foe's figure ("finished off 35 divisions") and deliveries for units ("materiel for three
-   divisions") get no holder from the clause;
+3. the clause, by the dependency parse (`figure_clause`): the subject of the verb that governs
+   the figure ("the Soviet Government could send ... one more division", "an American corps
+   has 1,500 guns"), the one asked to act ("ask you to send"; "ask the Soviet Government for
+   the following help: 1) to send ..."), the possessor of the deed ("your decision to send one
+   division"); equipment delivered is the receiver's ("send us 500 trucks"), losses the
+   loser's ("ROK 5TH DIV LOST APPROX 400 MEN"); a foe's figure ("finished off 35 divisions"),
+   materiel for units ("materiel for three divisions") and the receiver of a delivery get no
+   holder from the clause; a phrase outside the figure's sentence is not used (the parse runs
+   across headers);
 4. the list it continues; the speaker of a turn in a record of conversation ("Kim Il Sung. One
    division."); the nearest side named earlier in the sentence (or a demonym later in it);
    for units and men, the force last named in the paragraph, or the only one named before.
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from archivekg.extract.figure_names import NAME_RUN, NOBODY, TextSides, conversation_turns
+from archivekg.extract.figure_names import NOBODY, TextSides, conversation_turns
 from archivekg.extract.model import Figure
 
 __all__ = ["NOBODY", "Holders", "conversation_turns"]
@@ -145,13 +148,10 @@ class Holders(TextSides):
             return (max(candidates)[1],)
         clause_end = re.search(r"[;:,.]", self.text[figure.span.end : end])
         after_end = figure.span.end + (clause_end.start() if clause_end else end - figure.span.end)
-        for run in NAME_RUN.finditer(self.text, figure.span.end, after_end):
-            words = run.group().split()
-            for n in range(len(words), 0, -1):
-                gazetteer_id = next((self.sides.demonyms.get(" ".join(words[i : i + n]).casefold()) for i in range(len(words) - n + 1) if self.sides.demonyms.get(" ".join(words[i : i + n]).casefold())), None)
-                key = self.sides.entity(gazetteer_id)
-                if key:
-                    return (key,)  # "463 pilots will complete their course in the Chinese aviation schools"
+        for _, run in self.unmarked_runs(figure.span.end, after_end):
+            side = self.name(run, demonyms_only=True)
+            if side:
+                return (side,)  # "463 pilots will complete their course in the Chinese aviation schools"
         return None
 
     def in_context(self, figure: Figure):

@@ -101,11 +101,14 @@ class TextSides:
                 if piece and piece[0].isupper():
                     yield a + (len(self.text[a:b]) - len(self.text[a:b].lstrip())), piece
 
-    def name(self, run: str) -> str | None:
+    def name(self, run: str, demonyms_only: bool = False) -> str | None:
+        """The side the longest known name in a run of capitalised words means ("Chinese
+        Communist armies", "FIVE CCF ARMIES"); `demonyms_only`: "Chinese" but not "China"."""
         words = run.split()
-        for n in range(len(words), 0, -1):  # "Chinese Communist armies", "FIVE CCF ARMIES": the longest known name
+        for n in range(len(words), 0, -1):
             for i in range(len(words) - n + 1):
-                side = self.sides.named(" ".join(words[i : i + n]))
+                name = " ".join(words[i : i + n])
+                side = self.sides.entity(self.sides.demonyms.get(name.casefold())) if demonyms_only else self.sides.named(name)
                 if side:
                     return side
         return None

@@ -7,10 +7,12 @@ distances and money never are. Numbers, ranges, bounds and approximations are re
 `figure_numbers`; a number inside a date, after a designation ("No. 5", "Hill 355") or a ratio
 word ("every thousand"), the size of a team or delegation ("team to be six men") and a staff
 ("two executive officers") are left out (`data/figure_words.json`). Besides counted nouns:
-multiples ("four times as many troops"), "a"/"an" in a list of parts ("and a mechanized
-division"), bare numbers that continue a figure (`figure_ellipsis`: "against 1,125,000
-delivered", "the number of PWs ... at approx 9,000") and tables (`figure_tables`). Holders,
-dates, places and comparisons are added by `figure_context`.
+a people in a sentence about forces ("174,000 Chinese"), multiples ("four times as many
+troops"), "a"/"an" in a list of parts ("and a mechanized division"), bare numbers that
+continue a figure (`figure_ellipsis`: "against 1,125,000 delivered", "the number of PWs ... at
+approx 9,000") and tables (`figure_tables`); "raise the army from ten to twenty divisions" is
+two counts. Holders, dates, places and comparisons are added by `figure_context`; the rules
+are compiled once by `figure_rules`.
 """
 
 from __future__ import annotations
