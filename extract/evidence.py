@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from archivekg.extract.places import KnownPlace, PlaceIndex, place_index
 
 MODEL, WEAK, STRONG, DEFINITE = 0, 1, 2, 3
-BIG_CITY = 100_000  # a city this large is a place whatever the model says
+BIG_CITY = 100_000  # a city this large is a place whatever the model says (but a person, below)
+PERSON_OVERRIDE = 500_000  # a name the model reads as a person is a place only if it names a city this large
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ def judge(text: str, start: int, end: int, model_kind: str, rules: EvidenceRules
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)\s+to\b", after):
         return "person", STRONG  # "The Ambassador in China (Stuart) to the Secretary of State"
     words = bare.replace("-", " ").split()
+    if place and model_kind == "person" and (place.alternate or place.population < PERSON_OVERRIDE):
+        place = None  # "Clay", "Douglas": a name the model reads as a person stays one unless it is a great city
     if place and (place.population >= BIG_CITY or model_kind in ("place", "country")):
         return "place", STRONG if place.population >= BIG_CITY else WEAK
     lowered = bare.lower()

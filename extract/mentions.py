@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Mention, SourceText, TextSpan
-from archivekg.extract.evidence import is_office, judge
+from archivekg.extract.evidence import STRONG, is_office, judge
 from archivekg.extract.layout import classify_lines
 from archivekg.extract.nlp import DEMONYM_LABEL
 from archivekg.extract.names import normalise_name
@@ -76,19 +76,48 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     add_glossed_names(text, source.key, mentions)
     add_letter_spaced(text, source.key, rules, mentions)
     lines = classify_lines(text, rules.layout)
+    add_field_names(text, source.key, lines, rules, mentions)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(mentions[k], lines, rules)]
     return [typed(text, m, lines, rules) for m in kept]
 
 
 PERSON_FIELDS = {("signature", "sender"), ("clerk", "clerk")}
+NAME_FIELDS = {"sender", "recipient", "clerk", "author", "copy_recipient", "participant"}
+_FIELD_NAME = re.compile(r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)){0,3}")
+
+
+def add_field_names(text: str, doc_key: str, lines, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A name the layout says is there (a signature, a "To X" line, a clerk) but the model missed:
+    each run of capitalised words in such a field with no mention in it is a person ("KOVALEV",
+    "/signature/ KALASHNIKOV", "Kovalev to Filippov")."""
+    for line in lines:
+        for f in line.fields:
+            if f.name not in NAME_FIELDS:
+                continue
+            for m in _FIELD_NAME.finditer(text, f.start, f.end):
+                start, end = m.span()
+                name = m.group()
+                words = [w.rstrip(".").lower() for w in name.split()]
+                while words and words[0] in rules.titles:  # "Cde. KOVALEV": the title is not the name
+                    start = text.index(name.split()[len(name.split()) - len(words) + 1], start) if len(words) > 1 else end
+                    words = words[1:]
+                if not words or start >= end or overlaps(mentions, start, end):
+                    continue
+                if all(w in rules.layout.genre_words or w in rules.layout_words or len(w) < 2 for w in words) or is_office(text[start:end], rules.evidence):
+                    continue
+                span = TextSpan(doc_key, start, end, text[start:end])
+                mentions[(start, end)] = Mention(span, "person", None, gloss_after(text, end), weight=STRONG if line.kind in ("signature", "clerk") else 1)
 TYPED_KINDS = ("person", "organization", "unit", "country", "place")
 
 
 def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
     """A mention the gazetteer does not know, typed by the evidence around it (evidence.py)."""
-    if mention.gazetteer_id or mention.kind not in TYPED_KINDS:
-        return mention
     span = mention.span
+    before = re.search(r"([A-Za-z][\w.]*)\s+$", text[max(0, span.start - 30) : span.start])
+    word = before.group(1).casefold().rstrip(".") if before else None
+    title = word if word in rules.titles else None
+    if mention.gazetteer_id or mention.kind not in TYPED_KINDS:
+        return replace(mention, title=title)
     person_field = any(
         (line.kind, f.name) in PERSON_FIELDS and f.start <= span.start and span.end <= f.end
         for line in lines
@@ -96,9 +125,6 @@ def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
         for f in line.fields
     )
     kind, weight = judge(text, span.start, span.end, mention.kind, rules.evidence, person_field)
-    before = re.search(r"([A-Za-z][\w.]*)\s+$", text[max(0, span.start - 30) : span.start])
-    word = before.group(1).casefold().rstrip(".") if before else None
-    title = word if word in rules.titles else None
     return replace(mention, kind=kind, weight=weight, title=title)
 
 

@@ -148,7 +148,11 @@ class EntityCleanup:
                 start += 1
             else:
                 break
-        while end > start and (span.doc[end - 1].lower_ in self.TRAILING or span.doc[end - 1].is_space or (span.doc[end - 1].lower_ in self.DANGLING and not span.id_)):
+        while end > start and not (span.doc[end - 1].text == ")" and "(" in span.doc[start:end].text) and (
+            span.doc[end - 1].lower_ in self.TRAILING
+            or span.doc[end - 1].is_space
+            or (not span.id_ and (span.doc[end - 1].lower_ in self.DANGLING or [span.doc[end - 1].lower_] in self.honorifics))
+        ):
             end -= 1
         if end <= start:
             return None
@@ -158,8 +162,8 @@ class EntityCleanup:
         text = span.text
         if text.lower().strip(".: ") in self.layout_words or text.lower() in self.layout_words:
             return False
-        if not any(c.isalpha() for c in text):
-            return False
+        if not any(c.isalpha() for c in text) or (not span.id_ and re.fullmatch(r"(?:[A-Z]\.\s*){1,2}", text)):
+            return False  # no letters, or initials alone ("I. V.")
         # the model's guesses must look like names; the gazetteer's names are known ("38th parallel")
         return bool(span.id_) or any(c.isupper() for c in text)
 

@@ -143,6 +143,7 @@ class RuleSet:
     acronyms: frozenset[str]
     force_nouns: frozenset[str]
     context_patterns: tuple[ContextPattern, ...]
+    unit_words: dict = field(default_factory=dict)  # unit noun abbreviations -> nouns ("div" -> "division")
     layout: object = None  # archivekg.extract.layout.LayoutRules
     part_cues: tuple = ()  # archivekg.extract.parts.Cue, quoted messages and remarks
     citation_cues: tuple = ()
