@@ -184,11 +184,17 @@ class Holders(TextSides):
         return tuple(dict.fromkeys(out))
 
     def side_named_unit(self, key: str) -> str:
-        """A force named for its side ("North Korean Army", "ROK Army") is that side, so that its
-        figures meet the side's others (its force row then gives "Korean People's Army")."""
+        """A force named for its side ("North Korean Army", "ROK Army") or a side's numbered unit
+        ("NK II Corps") is that side, so that its figures meet the side's others (its force row
+        then gives "Korean People's Army"); the holder is a side, as the gold conventions have it."""
         entity = self.sides.entities.get(key)
-        if entity is None or entity.kind not in ("unit", "organization") or self.sides.is_force(key) and entity.gazetteer_id:
+        principal = any(f.force == self.sides.gazetteer_id(key) for f in self.sides.rules.forces)
+        if entity is None or entity.kind not in ("unit", "organization") or principal:
             return key
         named = self.p["side_named"].fullmatch(entity.label)
         side = self.name(named.group("name")) if named and not self.p["numbered"].match(entity.label) else None
+        words = entity.label.split()
+        for n in range(len(words) - 1, 0, -1):  # "NK II Corps", "CCF 67th Army": a side's numbered unit counts for the side
+            if side is None and self.p["numbered"].match(" ".join(words[n:])):
+                side = self.sides.side_or_force(self.sides.named_ref(" ".join(words[:n])))
         return side if side and side != key else key

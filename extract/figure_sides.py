@@ -84,15 +84,22 @@ class SideIndex:
         return self._by_name.get(normalise_name(ref))
 
     def named(self, text: str) -> str | None:
-        """The side or force a name or demonym in a figure means ("CCF", "Soviets", "Chinese")."""
+        """The side or force a name or demonym in a figure means ("CCF", "Soviets", "Chinese"),
+        as an entity of the corpus."""
+        return self.entity(self.named_ref(text))
+
+    def named_ref(self, text: str) -> str | None:
+        """The same as a rule reference (a gazetteer id), whether or not the corpus names it."""
         key = normalise_name(text)
-        if key in self.rules.names:
-            return self.entity(self.rules.names[key])
-        if key in self.alias_index:
-            return self.entity(self.alias_index[key])
-        if key.casefold() in self.demonyms:
-            return self.entity(self.demonyms[key.casefold()])
-        return None
+        return self.rules.names.get(key) or self.alias_index.get(key) or self.demonyms.get(key.casefold())
+
+    def side_or_force(self, ref: str | None) -> str | None:
+        """The entity for a side or force reference: itself, else the side a force belongs to, else
+        the force a side fields, whichever the corpus names."""
+        if not ref:
+            return None
+        related = [f.side for f in self.rules.forces if f.force == ref] + [f.force for f in self.rules.forces if f.side == ref]
+        return next((key for key in map(self.entity, [ref, *related]) if key), None)
 
     def side_of(self, entity_key: str | None) -> str | None:
         """A person's side (`speaks-for`); any other entity is its own side."""
