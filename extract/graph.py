@@ -289,8 +289,8 @@ class GraphWriter:
         for predicate, value in ((KG.minCaliberMm, figure.min_caliber_mm), (KG.maxCaliberMm, figure.max_caliber_mm), (KG.multiplier, figure.multiplier)):
             if value is not None:
                 yield Quad(node, predicate, decimal(value), g)
-        if figure.holder_key:
-            yield Quad(node, KG.heldBy, self.entity(figure.holder_key), g)
+        for holder in figure.holder_keys:
+            yield Quad(node, KG.heldBy, self.entity(holder), g)
         if figure.place_key:
             yield Quad(node, KG.place, self.entity(figure.place_key), g)
         if figure.date and figure.date.value:

@@ -248,7 +248,7 @@ class Figure:
     count: int | None = None
     min_count: int | None = None
     max_count: int | None = None
-    holder_key: str | None = None
+    holder_keys: tuple[str, ...] = ()  # entity keys of the sides, units or countries that hold it
     min_caliber_mm: float | None = None
     max_caliber_mm: float | None = None
     date: DateValue | None = None
