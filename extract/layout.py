@@ -78,6 +78,7 @@ class LayoutRules:
     rules: tuple[LineRule, ...]
     kind_words: dict[str, str]  # a word naming a kind of document -> the kind ("cablegram" -> "cable")
     genre_words: frozenset[str]  # words of titles and layout, never a name on their own
+    citation_words: frozenset[str] = frozenset()  # telegraphese for a cited telegram ("Deptel")
 
 
 def _alternation(pieces) -> str:
@@ -115,7 +116,7 @@ def parse_layout_rules(files) -> LayoutRules:
                 row.get("sentences", False),
             )
         )
-    return LayoutRules(tuple(rules), kind_words, frozenset(w.lower() for w in words["genre_words"]))
+    return LayoutRules(tuple(rules), kind_words, frozenset(w.lower() for w in words["genre_words"]), frozenset(w.lower() for w in words.get("citation_words", ())))
 
 
 def physical_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

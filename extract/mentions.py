@@ -81,7 +81,8 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     add_known_places(text, source.key, rules, mentions)
     reshape(text, source.key, rules, mentions)
     keep_within_fields(text, source.key, lines, mentions)
-    kept = [mentions[k] for k in sorted(mentions) if not furniture(mentions[k], lines, rules)]
+    adjectives_by_parse(doc, mentions)
+    kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
     return [typed(text, m, lines, rules) for m in kept]
 
 
@@ -104,7 +105,7 @@ def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, i
         new_start, new_end, kind, adjective = start, end, m.kind, m.adjective
         if m.kind == "person" and (t := re.search(r"\b(?:" + evidence.name_titles + r")\s+$", before)):
             new_start = start - len(t.group(0))
-        elif m.kind == "person" and re.search(r"(?:^|\s)M\.\s+$", before) is None and re.fullmatch(r"(?:M|Mme|Mlle)\.?\s+[A-Z][\w'’-]+", m.span.text):
+        elif re.search(r"(?:^|\s)M\.\s+$", before) is None and re.fullmatch(r"(?:M|Mme|Mlle)\.?\s+[A-Z][\w'’-]+", m.span.text):
             new_start = start + m.span.text.index(" ") + 1  # "M. Massigli": Monsieur, not an initial
         if m.kind == "person" and re.search(r"\s[A-Z]\.$", m.span.text) and (nxt := _mention_at(mentions, end + 1)):
             if nxt[1].kind == "person" and text[end : nxt[0][0]] == " ":
@@ -243,15 +244,21 @@ def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
     return replace(mention, kind=kind, weight=weight, title=title)
 
 
-def furniture(mention: Mention, lines, rules: RuleSet) -> bool:
+def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
     """A name the layout says is no entity: in a line of marks or file numbers, outside the
     fields of a line that names only in its fields, or made only of layout and genre words."""
     span = mention.span
     words = re.findall(r"[^\W\d_]+", span.text.lower())
     if words and all(w in rules.layout.genre_words or w in rules.layout_words for w in words) and not mention.gazetteer_id:
         return True
-    if not mention.gazetteer_id and mention.kind in ("person", "organization") and is_office(span.text, rules.evidence):
+    if words and words[0] in rules.layout.citation_words:
+        return True  # "Deptel 284 of February 3": a cited telegram, not a body
+    if not mention.gazetteer_id and words and all(w.endswith("ism") for w in words):
+        return True  # "Marxism-Leninism": a doctrine
+    if not mention.gazetteer_id and is_office(span.text, rules.evidence) and (mention.kind in ("person", "organization") or " " not in span.text.strip()):
         return span.text.strip().casefold().rstrip(".") not in rules.titles  # a bare title may stand for a person named with it
+    if not mention.gazetteer_id and re.search(r"\b(?:" + "|".join(("director", "secretary", "minister", "commissar", "chief", "commander")) + r")\s+(?:of|for)\s+(?:the\s+)?$", text[max(0, span.start - 40) : span.start], re.I):
+        return True  # "Director of Central Intelligence", "Secretary of State for External Affairs": part of an office's title
     if not mention.gazetteer_id and mention.kind in ("organization", "place", "unit") and is_common_word(span.text, rules.evidence):
         if not rules.evidence.places.lookup(span.text) or span.text.lower() in rules.months:
             return True  # "Government", "Command", "Island": a common word, not a name
@@ -263,8 +270,23 @@ def furniture(mention: Mention, lines, rules: RuleSet) -> bool:
                 return True
             if line.entities == "fields":
                 return not any(f.start <= span.start and span.end <= f.end for f in line.fields)
-            return False
+            numbers = [f for f in line.fields if f.name == "number" and f.start < span.end and span.start < f.end]
+            return bool(numbers) and text[span.start - 1 : span.start] != "("  # "740.00119 Control (Germany)/8-2448": the file number is no name, its country is
     return False
+
+
+def adjectives_by_parse(doc: Doc, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A country's abbreviation modifying a noun ("U.S. policy", "ROK security units") is an
+    adjective, not a name of the country."""
+    for (start, end), m in list(mentions.items()):
+        if m.kind != "country" or m.adjective or not re.fullmatch(r"[A-Z.]{2,6}", m.span.text):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            continue
+        following = doc[span.end]
+        if following.text[:1].islower() and (following.pos_ == "NOUN" or (following.pos_ == "ADJ" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ == "NOUN")):
+            mentions[(start, end)] = replace(m, adjective=True)
 
 
 _LETTER_SPACED = re.compile(r"(?<![\w])[A-Za-z](?: [A-Za-z]){2,}(?:  +[A-Za-z](?: [A-Za-z])+)*(?![\w])")

@@ -46,6 +46,7 @@ COMMON_WORD = 2.5  # Zipf frequency (wordfreq) above which a word of a line type
 
 
 _FUNCTION_WORDS = frozenset("of the and for to in on at by with from a an".split())
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august september october november december".split())
 
 
 def normalise_case(
@@ -74,7 +75,8 @@ def normalise_case(
         keep = []
         for word in (m.group(1) for m in words):
             lower = word.lower()
-            keep.append(word in acronyms or lower.rstrip("'’s") in name_words or zipf_frequency(lower, "en") < COMMON_WORD or known_name(word))
+            month = lower.rstrip(".") in _MONTHS
+            keep.append(not month and (word in acronyms or lower.rstrip("'’s") in name_words or zipf_frequency(lower, "en") < COMMON_WORD or known_name(word)))
         for i, m in enumerate(words):
             if m.group(1).lower() in head_words:
                 j = i - 1
