@@ -89,7 +89,7 @@ class Speakers:
         first conjunct, a possessor, or the body a group noun belongs to ("comrades in the CC")."""
         candidates = [head, *(c for c in head.children if c.dep_ in ("appos", "compound", "conj", "nmod"))]
         candidates += [c for c in head.children if c.dep_ == "poss"]
-        if head.lemma_.lower() in self.rules.groups or not candidates[1:]:
+        if head.lemma_.lower() in self.rules.groups:
             candidates += [c for c in head.children if c.dep_ == "amod"]
             candidates += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "in", "from") for g in c.children if g.dep_ == "pobj"]
         for token in candidates:
@@ -121,7 +121,11 @@ class Speakers:
     def note_subject(self, head: Token) -> None:
         for c in head.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in self.rules.person_pronouns | self.rules.group_pronouns:
-                self.note(self.named(c))
+                key = self.named(c)
+                self.note(key)
+                if key is None and c.pos_ in ("NOUN", "PROPN") and c.lower_ not in self.rules.first_person:
+                    if head.lemma_.lower() in self.rules.frame_verbs:
+                        self.last_person = None  # "The President then said ...": "he" is no longer the last named person
 
     # -- voices -------------------------------------------------------------------------------
     def enter(self, paragraph: int, turn: str | None) -> None:

@@ -61,13 +61,16 @@ class ClaimFinder:
     def claims(self) -> list[Claim]:
         found: list[Found] = []
         self.blocks = prose_blocks(self.source.text, self.record, self.rules)
-        for block in self.blocks:
+        for index, block in enumerate(self.blocks):
             turn, start = self.turn(block)
-            self.speakers.enter(block.paragraph, turn)
+            self.speakers.enter(index, turn)
             for number, (a, b) in enumerate(self.sentences_in(start, block.end)):
                 units = sentence_units(self.doc, a, b, self.rules)
                 answered = self.answered(b, block)
+                heading = number == 0 and b < block.end and self.heading(units)
                 for unit in units:
+                    if heading:
+                        continue
                     item = self.attribute(unit, block, a, answered)
                     if item is not None:
                         item.sentence = a
@@ -89,6 +92,10 @@ class ClaimFinder:
             return None, block.start
         return m.entity_key, block.start + match.end() - match.start()
 
+    def heading(self, units: list[Unit]) -> bool:
+        """"On the second plenum." opening a paragraph: a heading, not a claim."""
+        return len(units) == 1 and units[0].verbless and self.doc[units[0].first].pos_ == "ADP" and units[0].words <= 8
+
     def answered(self, end: int, block: Block) -> bool:
         """A question answered "no" by the next sentence ("...? Clearly not.") asserts the "no"."""
         after = self.source.text[end : end + 40]
@@ -102,13 +109,16 @@ class ClaimFinder:
     def attribute(self, unit: Unit, block: Block, sentence_start: int, answered: bool) -> Found | None:
         speakers, doc = self.speakers, self.doc
         cues = [h for h in self.hits if unit.first <= h.start and h.end <= unit.last]
-        holder, via_frame, present, others = self.holder(unit)
+        holder, frame, others = self.holder(unit)
+        via_frame, present = frame is not None, frame is not None and frame.present
         if unit.standalone or (unit.question and not answered):
             self.open_region(unit, holder, block)
             return None
         before = speakers.voice(unit.start, False, sentence_start)
         if via_frame and holder not in (None, FIRST, SECOND):
-            speakers.speak(holder, present)
+            speakers.note(holder)
+            if frame.kind in ("speech", "opinion"):
+                speakers.speak(holder, present)
         if not self.is_claim(unit, block, cues):
             if unit.narration:
                 self.narrated_speaker(unit)
@@ -124,10 +134,9 @@ class ClaimFinder:
             unit = _with(unit, negative=True, end=self.answer_end(unit) if answered else unit.end)
         return Found(unit, claimant, place.key, reporters[0] if reporters else None, 0)
 
-    def holder(self, unit: Unit) -> tuple[str | None, bool, bool, list[str]]:
-        """The claimant the clause's frames name (outermost first), whether a frame named it,
-        whether that frame is in the present tense (a record of conversation), and the other
-        parties its frames name (who relayed it: "Kim Il Sung believes, Mun went on, ...")."""
+    def holder(self, unit: Unit):
+        """The claimant the clause's frames name (outermost first), the frame that named it, and
+        the other parties its frames name (who relayed it: "Kim Il Sung believes, Mun went on, ...")."""
         first_seen, chosen, others = False, None, []
         for frame in unit.frames:
             if frame.holder is None:
@@ -145,12 +154,14 @@ class ClaimFinder:
                 first_seen = True
                 if frame.kind == "speech":
                     continue  # "I report that X ordered ...": X's order
-                chosen = (FIRST, frame.present)
+                chosen = (FIRST, frame)
                 continue
-            chosen = (who, frame.present)
+            if frame.kind == "plan" and self.doc[frame.token].pos_ == "ADJ":
+                continue  # "the USA ... are very eager to mediate": the speaker says so of them
+            chosen = (who, frame)
         if chosen is None:
-            return (FIRST if first_seen else None), first_seen, False, others
-        return chosen[0], True, chosen[1], others
+            return (FIRST if first_seen else None), None, others
+        return chosen[0], chosen[1], others
 
     def first_person_subject(self, unit: Unit) -> bool:
         head = self.doc[unit.content]
@@ -159,7 +170,10 @@ class ClaimFinder:
     def narrated_speaker(self, unit: Unit) -> None:
         """"Mao Zedong gave a short account of the fighting.": what follows in the paragraph is his."""
         head = self.doc[unit.head]
-        spoken = head.lemma_.lower() in self.rules.frame_verbs or any(c.lemma_.lower() in self.rules.frame_nouns for c in head.children if c.dep_ == "dobj")
+        objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+        reported = any(c.lemma_.lower() in self.rules.frame_nouns for c in objects)  # "gave a short account"
+        summarised = self.rules.frame_verbs.get(head.lemma_.lower()) == "speech" and objects and all(o.pos_ == "NOUN" for o in objects)
+        spoken = reported or summarised
         if spoken:
             for c in head.children:
                 if c.dep_ == "nsubj":
@@ -199,13 +213,16 @@ class ClaimFinder:
         while after < len(text) and (text[after].isspace() or text[after] in ":."):
             after += 1
         place = self.speakers.place(unit.start)
+        colon = ":" in text[unit.end : after]
         end = place.end
         if after < len(text) and text[after] in "\"“'‘":
             closing = {"“": "”", "‘": "’"}.get(text[after], text[after])
             close = text.find(closing, after + 1)
             end = close if close > 0 else end
-        elif self.next_is_item(after):
+        elif colon and self.next_is_item(after):
             end = self.items_end(after)
+        elif colon:
+            end = next((b.end + 1 for b in self.blocks if b.line_start >= after), end)
         topics = any(self.doc[i].lemma_.lower() in self.rules.topic_verbs | self.rules.topic_nouns for i in range(unit.first, unit.last))
         self.speakers.open_region(after, end, holder if holder not in (FIRST, SECOND) else None, topics)
 

@@ -100,9 +100,22 @@ class _Sentence:
 
     # -- cutting into clauses --------------------------------------------------------------
     def pieces(self) -> list[tuple[int, int]]:
-        cuts = sorted({c for c in self.cuts() if self.first < c < self.last})
+        cuts = sorted({c for c in self.cuts() if self.first < c < self.last and not self.subordinate(c)})
         bounds = [self.first, *cuts, self.last]
         return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    def subordinate(self, cut: int) -> bool:
+        """A piece that opens with "because", "if", "only because", "although" belongs to the clause before it."""
+        doc = self.doc
+        i = cut
+        while i < self.last and (doc[i].is_punct or doc[i].is_space or doc[i].dep_ == "cc"):
+            i += 1
+        for j in range(i, min(i + 2, self.last)):
+            if doc[j].dep_ == "mark" and doc[j].lower_ != "that":
+                return True
+            if doc[j].pos_ != "ADV":
+                break
+        return False
 
     def cuts(self):
         doc = self.doc
@@ -114,10 +127,22 @@ class _Sentence:
                 yield i + 1
             elif t.dep_ == "cc" and t.lower_ in COORDINATORS and self.clausal_conj(t):
                 yield i
-            elif t.dep_ == "conj" and t.pos_ in VERBAL and self.kids(t, "nsubj", "nsubjpass"):
+            elif t.dep_ == "conj" and t.pos_ in VERBAL and self.kids(t, "nsubj", "nsubjpass") and self.main(t.head):
                 edge = t.left_edge
                 if edge.i > self.first and doc[edge.i - 1].text == "," and not self.kids(t.head, "cc"):
                     yield edge.i
+
+    def main(self, t: Token) -> bool:
+        """On the sentence's main line: reached from its root through clauses that are asserted
+        (complements, conjuncts), not through a relative, adverbial or infinitive clause."""
+        for _ in range(12):
+            parent = self.parent(t)
+            if parent is None:
+                return True
+            if t.dep_ not in ("ccomp", "conj", "parataxis", "prep", "pobj") or (t.dep_ in ("prep", "pobj") and t.pos_ in VERBAL):
+                return False
+            t = parent
+        return False
 
     def clausal_conj(self, cc: Token) -> bool:
         head = cc.head
@@ -128,7 +153,8 @@ class _Sentence:
             return False
         conj = later[0]
         if head.pos_ in VERBAL and conj.pos_ in VERBAL:
-            return True
+            own = self.kids(conj, "nsubj", "nsubjpass") or any(m.lower_ == "that" for m in self.kids(conj, "mark"))
+            return bool(own) or self.main(head)
         return head.dep_ == "prep" and conj.pos_ == "ADP"  # "consent to a halt ... and to the opening of talks"
 
     def verbal(self, a: int, b: int) -> bool:
@@ -153,7 +179,7 @@ class _Sentence:
         if tail <= lead:
             return None
         span_words = [doc[i] for i in range(lead, tail) if not doc[i].is_space]
-        head = min(span_words, key=lambda t: (self.depth(t), t.pos_ not in VERBAL, t.is_punct, t.i))
+        head = min((t for t in span_words if not t.is_punct), key=lambda t: (self.depth(t), t.pos_ not in VERBAL, t.i), default=span_words[0])
         frames, content = self.frames_of(head, lead, tail)
         negative = self.negative(a, tail, head, content, frames)
         verbless = not any(doc[i].pos_ in VERBAL for i in range(lead, tail))
@@ -202,8 +228,9 @@ class _Sentence:
             if inner is None or not (a <= inner.i < b):
                 break
             content = inner
-        inside += self.asides(head, content, a, b)
-        return above + inside, content
+        outer = self.asides(head, a, b)
+        inner = self.asides(content, a, b) if content.i != head.i else []
+        return outer + above + inside + inner, content
 
     def frame_at(self, t: Token) -> Frame | None:
         rules = self.rules
@@ -214,14 +241,16 @@ class _Sentence:
                 if kind and (c.lower_ != "doubt" or any(d.lower_ == "no" for d in c.children)):
                     return self.frame(t, kind)
             if lemma in rules.frame_verbs and not self.military(t):
-                return self.frame(t, rules.frame_verbs[lemma])
+                frame = self.frame(t, rules.frame_verbs[lemma])
+                if frame.content or frame.kind not in ("speech", "opinion"):
+                    return frame
             if lemma == "be":
                 for c in self.kids(t, "acomp"):
-                    if c.lemma_.lower() in rules.frame_adjectives:
+                    if c.lemma_.lower() in rules.frame_adjectives and (self.kids(c, *CONTENT, "prep") or self.kids(t, *CONTENT)):
                         return Frame(c.i, rules.frame_adjectives[c.lemma_.lower()], self.holder(t), True, t.tag_ in ("VBZ", "VBP"))
                 for s in self.kids(t, "nsubj"):
                     noun = s.lemma_.lower()
-                    if noun in rules.frame_nouns and self.kids(t, "ccomp", "xcomp", "attr"):
+                    if noun in rules.frame_nouns and self.kids(t, "ccomp", "xcomp"):
                         return Frame(s.i, rules.frame_nouns[noun], self.owner(s), True, t.tag_ in ("VBZ", "VBP"))
             for s in self.kids(t, "nsubj"):  # "my instruction stands that ..."
                 noun = s.lemma_.lower()
@@ -232,9 +261,19 @@ class _Sentence:
         return None
 
     def frame(self, t: Token, kind: str) -> Frame:
-        has_content = bool(self.kids(t, *CONTENT, "dobj", "dative", "prep")) or any(
-            self.doc[i].text == ":" for i in range(t.i, min(t.i + 12, self.last))
-        )
+        """A framing verb, and whether it frames content: a clause ("said that ..."), what follows
+        a colon; for speech also what it is about ("spoke of the danger"); for opinion a clause or
+        a predicate ("regards as correct", "think it unwise"); any object for the other frames."""
+        clauses = self.kids(t, *CONTENT, "oprd")
+        colon = any(self.doc[i].text == ":" for i in range(t.i, min(t.i + 12, self.last)))
+        if kind == "speech":
+            about = [p for p in self.kids(t, "prep") if p.lower_ in ("of", "on", "about") and any(o.pos_ != "PRON" for o in self.kids(p, "pobj"))]
+            said = [o for o in self.kids(t, "dobj") if o.lemma_.lower() in self.rules.frame_nouns or self.kids(o, "acl", "ccomp", "relcl")]
+            has_content = bool(clauses or colon or about or said or any(self.that_clause(c) for c in self.kids(t, "advcl")))
+        elif kind == "opinion":
+            has_content = bool(clauses or colon or any(p.lower_ == "as" for p in self.kids(t, "prep")))
+        else:
+            has_content = True
         return Frame(t.i, kind, self.holder(t), has_content, t.tag_ in ("VBZ", "VBP"))
 
     def military(self, t: Token) -> bool:
@@ -244,14 +283,26 @@ class _Sentence:
     def content_of(self, t: Token) -> Token | None:
         for c in self.kids(t, *CONTENT):
             return c
-        if t.pos_ == "ADJ":
-            for c in self.kids(t.head, *CONTENT) if self.inside(t.head) else []:
-                return c
+        for c in self.kids(t, "advcl"):
+            if self.that_clause(c):
+                return c  # "make it clear that ...", parsed as an adverbial clause
+        if t.pos_ == "ADJ" and self.inside(t.head):
+            for c in self.kids(t.head, *CONTENT):
+                if c.i != t.i:
+                    return c
         if t.dep_ in ("nsubj",) and self.inside(t.head):  # "our calculation is that ..."
             for c in self.kids(t.head, *CONTENT, "attr"):
                 if c.i != t.i:
                     return c
         return None
+
+    def that_clause(self, c: Token) -> bool:
+        """A clause opened by "that" (not "so that", "such that"): content, however it is parsed."""
+        marks = self.kids(c, "mark")
+        if not marks or marks[0].lower_ != "that":
+            return False
+        before = self.doc[marks[0].i - 1] if marks[0].i > self.first else None
+        return before is None or before.lower_ not in ("so", "such", "order", "now", "provided", "given")
 
     def holder(self, verb: Token) -> int | None:
         """Who holds the frame: the subject, else the agent of a passive, else the subject the
@@ -289,21 +340,21 @@ class _Sentence:
                         return obj.i
         return None
 
-    def asides(self, head: Token, content: Token, a: int, b: int) -> list[Frame]:
+    def asides(self, t: Token, a: int, b: int) -> list[Frame]:
         """Frames that qualify the clause from the side: "..., he said, ...", "in our view",
-        "according to X", "as we see it", "..., saying that ...", "his replies, in order:"."""
-        rules, found = self.rules, []
-        for t in {head, content}:
+        "according to X", "as we see it", "his replies, in order:"."""
+        rules, found, head = self.rules, [], t
+        if True:
             for c in self.kids(t):
                 if not (a <= c.i < b):
                     continue
                 lemma = c.lemma_.lower()
-                if c.dep_ in ("parataxis", "advcl", "ccomp") and c.pos_ in VERBAL and c.i != content.i:
+                if c.dep_ in ("parataxis", "advcl", "ccomp") and c.pos_ in VERBAL and not self.that_clause(c) and c != self.content_of(t):
                     kind = rules.frame_verbs.get(lemma) or next((k for (v, p), k in rules.frame_phrasal.items() if v == lemma and self.kids(c, "prt")), None)
                     marks = {m.lower_ for m in self.kids(c, "mark")}
                     if lemma in rules.see_verbs and "as" in marks:
                         found.append(Frame(c.i, "opinion", self.holder(c), False, False))
-                    elif kind == "speech" and not marks and not self.kids(c, *CONTENT):
+                    elif kind == "speech" and not marks and not self.kids(c, *CONTENT) and c.i != t.i:
                         found.append(Frame(c.i, kind, self.holder(c), False, c.tag_ in ("VBZ", "VBP")))
                 elif c.dep_ == "prep":
                     for obj in self.kids(c, "pobj"):
@@ -333,7 +384,9 @@ class _Sentence:
             if t.i in seen:
                 continue
             seen.add(t.i)
-            for c in self.kids(t, *SPINE):
+            for c in self.kids(t, *SPINE, "advcl"):
+                if c.dep_ == "advcl" and not self.that_clause(c):
+                    continue
                 if a <= c.i < b and not (c.dep_ == "ccomp" and self.introduced_by_wh(c)):
                     todo.append(c)
         between = content
@@ -393,6 +446,9 @@ class _Sentence:
             return False  # "I do not question", "cannot exclude"
         if neg.lower_ == "not" and self.contrasted(neg, target, b):
             return False  # "not the money but whether ..."
+        before = next((doc[j] for j in range(neg.i - 1, max(neg.i - 3, a - 1), -1) if not doc[j].is_punct and not doc[j].is_space), None)
+        if neg.dep_ == "conj" or (before is not None and before.dep_ == "cc" and target.pos_ not in VERBAL):
+            return False  # "on 6th January and not on 2nd January": a conjunct is negated, not the clause
         predicate = target
         for _ in range(3):
             if predicate.i in spine:
@@ -424,12 +480,18 @@ class _Sentence:
         return bool(clauses and self.introduced_by_wh(clauses[0])) or any(p.lower_ == "about" for p in self.kids(content, "prep"))
 
     def standalone(self, a: int, b: int, head: Token, content: Token, frames: list[Frame], colon: bool) -> bool:
-        pointer = any(self.doc[i].lower_ in self.rules.pointers for i in range(a, b))
-        if not (colon or pointer):
-            return False
-        if colon and not pointer and self.kids(content, "ccomp", "xcomp") and content.i == head.i and not frames:
-            return False
-        return not self.kids(content, "ccomp") or colon
+        """A frame pointing at what follows and saying nothing itself: it ends with a colon or with
+        "the following" ("asked me to report the following to you."), or "what follows" is its subject."""
+        if colon:
+            return True
+        words = [self.doc[i] for i in range(a, b) if self.doc[i].is_alpha]
+        for i, t in enumerate(words):
+            if t.lower_ in self.rules.pointers:
+                if len(words) - i <= 3:
+                    return True
+                if any(s.dep_ in ("csubj", "nsubj") and t in s.subtree for s in self.kids(head)):
+                    return True
+        return False
 
     def narration(self, head: Token, content: Token, frames: list[Frame]) -> bool:
         rules = self.rules
