@@ -99,4 +99,6 @@ def is_prose(line: _Line, record, rules: ClaimRules) -> bool:
             continue
         if (pattern.regex.search(text) if pattern.anywhere else pattern.regex.match(text)):
             return False
+    if text.upper() == text and not punctuated:
+        return False  # a title or heading in capitals: "RECORD OF A CONVERSATION ...", "SECRET"
     return any(c.isalpha() for c in text)

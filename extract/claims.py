@@ -32,6 +32,8 @@ POSITIONS = ("decision", "order", "refusal", "request", "plan")
 MIN_WORDS = 3
 _TURN = re.compile(r"([A-Z][\w'’.-]+(?: [A-Z][\w'’-]+){0,3})\s*[.:]\s+(?=\S)")
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?;:][\"”'’)\]*]*$")
+_BRACKETS = re.compile(r"\[[^\[\]]{12,}\]")
 
 
 @dataclass
@@ -57,6 +59,7 @@ class ClaimFinder:
         by_id = rules.by_id
         self.hits = [CueHit(by_id[doc.vocab.strings[m]], s, e) for m, s, e in matcher(doc)]
         self.sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(source.text)]
 
     def claims(self) -> list[Claim]:
         found: list[Found] = []
@@ -78,7 +81,18 @@ class ClaimFinder:
         return [self.claim(group) for group in self.merged(found)]
 
     def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
-        return [(max(a, start), min(b, end)) for a, b in self.sentences if a < end and b > start and min(b, end) > max(a, start)]
+        """The parser's sentences within a block, clipped to it; one that does not end like a
+        sentence ("... [Document #12]") runs on into the next."""
+        text, found = self.source.text, []
+        for a, b in self.sentences:
+            a, b = max(a, start), min(b, end)
+            if b <= a:
+                continue
+            if found and not _SENTENCE_END.search(text[found[-1][0] : found[-1][1]].rstrip()):
+                found[-1] = (found[-1][0], b)
+            else:
+                found.append((a, b))
+        return found
 
     def turn(self, block: Block) -> tuple[str | None, int]:
         """A record-of-conversation line "Stalin. ..." / "KIM IL SUNG: ...": the speaker and where the words start."""
@@ -117,7 +131,7 @@ class ClaimFinder:
         before = speakers.voice(unit.start, False, sentence_start)
         if via_frame and holder not in (None, FIRST, SECOND):
             speakers.note(holder)
-            if frame.kind in ("speech", "opinion"):
+            if frame.kind in ("speech", "opinion") and speakers.quotation_at(unit.start) is None:
                 speakers.speak(holder, present)
         if not self.is_claim(unit, block, cues):
             if unit.narration:
@@ -184,6 +198,8 @@ class ClaimFinder:
     def is_claim(self, unit: Unit, block: Block, cues) -> bool:
         if any(h.cue.claim is False for h in cues):
             return False
+        if any(a <= unit.start and unit.end <= b for a, b in self.brackets):
+            return False  # an editor's note or gloss in square brackets
         if unit.narration or unit.words < MIN_WORDS:
             return False
         region = self.speakers.region_at(unit.start)

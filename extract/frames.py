@@ -118,6 +118,7 @@ class _Sentence:
         return False
 
     def cuts(self):
+        yield from self.enclosure_cuts()
         doc = self.doc
         for i in range(self.first, self.last):
             t = doc[i]
@@ -131,6 +132,25 @@ class _Sentence:
                 edge = t.left_edge
                 if edge.i > self.first and doc[edge.i - 1].text == "," and not self.kids(t.head, "cc"):
                     yield edge.i
+
+    def enclosure_cuts(self):
+        """A quotation or a parenthesis holding a clause of its own is a clause of its own:
+        "(our troops are poorly equipped, there is no confidence ...)", "“Mao Zedong replied ...”"."""
+        doc, i = self.doc, self.first
+        while i < self.last:
+            closing = {"(": ")", "“": "”", '"': '"'}.get(doc[i].text)
+            if closing is None:
+                i += 1
+                continue
+            j = next((k for k in range(i + 1, self.last) if doc[k].text == closing), None)
+            if j is None:
+                break
+            inside = [doc[k] for k in range(i + 1, j)]
+            opens_subordinate = inside and (inside[0].dep_ == "mark" or inside[0].lower_ in ("see", "cf"))
+            if sum(t.is_alpha for t in inside) >= 3 and any(t.tag_ in FINITE for t in inside) and not opens_subordinate:
+                yield i
+                yield j + 1
+            i = j + 1
 
     def main(self, t: Token) -> bool:
         """On the sentence's main line: reached from its root through clauses that are asserted
@@ -269,6 +289,7 @@ class _Sentence:
         if kind == "speech":
             about = [p for p in self.kids(t, "prep") if p.lower_ in ("of", "on", "about") and any(o.pos_ != "PRON" for o in self.kids(p, "pobj"))]
             said = [o for o in self.kids(t, "dobj") if o.lemma_.lower() in self.rules.frame_nouns or self.kids(o, "acl", "ccomp", "relcl")]
+            said += [o for p in self.kids(t, "prep") if p.lower_ == "with" for o in self.kids(p, "pobj") if o.lemma_.lower() in self.rules.frame_nouns]
             has_content = bool(clauses or colon or about or said or any(self.that_clause(c) for c in self.kids(t, "advcl")))
         elif kind == "opinion":
             has_content = bool(clauses or colon or any(p.lower_ == "as" for p in self.kids(t, "prep")))
@@ -529,7 +550,7 @@ class _Sentence:
     def with_me(self, t: Token) -> bool:
         """The author is there: the subject is "I" or "we", or missing ("Saw Eden"), or "me" is near."""
         subjects = self.kids(t, "nsubj")
-        if not subjects or subjects[0].lower_ in self.rules.first_person:
+        if (not subjects and not self.kids(t, "nsubjpass", "auxpass") and t.dep_ == "ROOT") or (subjects and subjects[0].lower_ in self.rules.first_person):
             return True
         return any(d.lower_ in ("me", "us", "my", "our") for d in t.subtree if self.inside(d) and d.i > t.i)
 
