@@ -17,6 +17,7 @@ from archivekg.extract.claim_rules import ClaimRules
 LIST_MARKER = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4}|[IVX]{1,4})[.)]|\(\d{1,2}\)|\([a-z]\))\s+")
 SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}\.|[A-Z][\w'’-]*(?: [\w'’-]+){0,2}:)\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.!?;:][\"”'’)\]]*$")
+COLUMNS = re.compile(r"\S {4,}\S")  # a table row or a header laid out in columns
 WRAP_WORDS = 8  # a line this long that does not end a sentence runs on into the next
 
 
@@ -57,7 +58,8 @@ def prose_blocks(text: str, record, rules: ClaimRules) -> list[Block]:
             flush()
             paragraph += 1
             continue
-        if not is_prose(line, record, rules):
+        continues = bool(current) and runs_on(current[-1], line) and not LIST_MARKER.match(line.text)
+        if not is_prose(line, record, rules, by_shape=not continues):
             flush()
             continue
         opens_item = bool(LIST_MARKER.match(line.text))
@@ -88,17 +90,27 @@ def runs_on(previous: _Line, line: _Line) -> bool:
     return line.text[:1].islower() or len(previous.text.split()) >= WRAP_WORDS
 
 
-def is_prose(line: _Line, record, rules: ClaimRules) -> bool:
+def is_prose(line: _Line, record, rules: ClaimRules, by_shape: bool = True) -> bool:
     in_body = getattr(record, "in_body", None)
     if in_body is not None and getattr(record, "lines", None):
         return bool(in_body(line.start, line.end))
-    text = line.text
+    return not is_apparatus(line.text, rules, by_shape) and any(c.isalpha() for c in line.text)
+
+
+def is_apparatus(text: str, rules: ClaimRules, by_shape: bool = True) -> bool:
+    """A header, routing, transmission or handling line, a title or a table row, by the patterns
+    of `claim_lines.jsonl` and by shape: capitals or title case without a full stop, columns."""
     punctuated = bool(SENTENCE_END.search(text))
     for pattern in rules.apparatus_lines:
         if pattern.unpunctuated and punctuated:
             continue
-        if (pattern.regex.search(text) if pattern.anywhere else pattern.regex.match(text)):
-            return False
-    if text.upper() == text and not punctuated:
-        return False  # a title or heading in capitals: "RECORD OF A CONVERSATION ...", "SECRET"
-    return any(c.isalpha() for c in text)
+        if pattern.regex.search(text) if pattern.anywhere else pattern.regex.match(text):
+            return True
+    if not by_shape:
+        return False
+    if COLUMNS.search(text):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 3]
+    if not punctuated and (text.upper() == text or (words and sum(w[0].isupper() for w in words) >= 0.8 * len(words))):
+        return True  # "RECORD OF A CONVERSATION ...", "Significant World Developments Affecting U.S. Security"
+    return False

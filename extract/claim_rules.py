@@ -103,6 +103,7 @@ class ClaimRules:
     halt_exceptions: frozenset[str] = frozenset()
     contrast: frozenset[str] = frozenset()
     apparatus_lines: tuple[LinePattern, ...] = ()
+    abbreviations: frozenset[str] = frozenset()  # "Cde.", "Gen.": a full stop after them ends no sentence
 
     @property
     def by_id(self) -> dict[str, Cue]:
@@ -217,12 +218,15 @@ def parse_polarity_rows(rows: list[dict], where: str) -> dict:
 
 
 def parse_line_rows(rows: list[dict], where: str) -> dict:
-    patterns = []
+    patterns, abbreviations = [], set()
     for row in rows:
+        if row.get("kind") == "abbreviation":
+            abbreviations |= _words(row, "words")
+            continue
         if row.get("kind") != "apparatus" or not row.get("regex"):
-            raise GazetteerError(f"{where}: rule {row.get('id', '?')}: needs kind 'apparatus' and a 'regex'")
+            raise GazetteerError(f"{where}: rule {row.get('id', '?')}: needs kind 'apparatus' (with a 'regex') or 'abbreviation'")
         patterns.append(LinePattern(re.compile(row["regex"]), row.get("at") == "anywhere", bool(row.get("unpunctuated"))))
-    return {"apparatus_lines": tuple(patterns)}
+    return {"apparatus_lines": tuple(patterns), "abbreviations": frozenset(abbreviations)}
 
 
 def parse_claim_rules(files) -> ClaimRules:

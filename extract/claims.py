@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from archivekg.extract.claim_lines import Block, prose_blocks
+from archivekg.extract.claim_lines import Block, is_apparatus, prose_blocks
 from archivekg.extract.claim_rules import ClaimRules, CueHit, cue_matcher
 from archivekg.extract.claim_voice import FIRST, SECOND, Speakers
 from archivekg.extract.frames import Unit, sentence_units
@@ -67,17 +67,21 @@ class ClaimFinder:
         for index, block in enumerate(self.blocks):
             turn, start = self.turn(block)
             self.speakers.enter(index, turn)
+            pending: list[Found] = []
             for number, (a, b) in enumerate(self.sentences_in(start, block.end)):
+                if is_apparatus(self.source.text[a:b].strip(), self.rules, by_shape=False):
+                    continue  # "Sent Dept 2180, repeated info USUN 368.", "Dept please pass USUN niact."
                 units = sentence_units(self.doc, a, b, self.rules)
                 answered = self.answered(b, block)
-                heading = number == 0 and b < block.end and self.heading(units)
+                if number == 0 and b < block.end and self.heading(units):
+                    continue
                 for unit in units:
-                    if heading:
-                        continue
                     item = self.attribute(unit, block, a, answered)
                     if item is not None:
                         item.sentence = a
-                        found.append(item)
+                        pending.append(item)
+            if block.item or any(not f.unit.verbless for f in pending):
+                found += pending  # a verbless clause counts in a list, or beside a sentence ("ROK CASUALTIES HEAVY")
         return [self.claim(group) for group in self.merged(found)]
 
     def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
@@ -88,11 +92,18 @@ class ClaimFinder:
             a, b = max(a, start), min(b, end)
             if b <= a:
                 continue
-            if found and not _SENTENCE_END.search(text[found[-1][0] : found[-1][1]].rstrip()):
+            if found and self.runs_on(text[found[-1][0] : found[-1][1]].rstrip()):
                 found[-1] = (found[-1][0], b)
             else:
                 found.append((a, b))
         return found
+
+    def runs_on(self, sentence: str) -> bool:
+        """The parser cut after something that does not end a sentence: "[Document #12]", "Cde."."""
+        if not _SENTENCE_END.search(sentence):
+            return True
+        last = re.search(r"(\w+)\.$", sentence)
+        return bool(last) and (last.group(1).lower() in self.rules.abbreviations or (len(last.group(1)) == 1 and last.group(1).isupper()))
 
     def turn(self, block: Block) -> tuple[str | None, int]:
         """A record-of-conversation line "Stalin. ..." / "KIM IL SUNG: ...": the speaker and where the words start."""
@@ -209,7 +220,14 @@ class ClaimFinder:
             return True
         if unit.verbless:
             return block.item or self.substantive(unit)
+        if not block.item and self.bare_infinitive(unit):
+            return False  # "To estimate what the Communists are able to do ...": a task, not a claim
         return True
+
+    def bare_infinitive(self, unit: Unit) -> bool:
+        head = self.doc[unit.head]
+        decides = any(f.kind in ("decision", "order") and f.token == head.i for f in unit.frames)
+        return head.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children) and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children) and not decides
 
     def substantive(self, unit: Unit) -> bool:
         """A verbless clause is a report ("ROK CASUALTIES HEAVY") when it has a common noun and an

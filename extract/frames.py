@@ -204,7 +204,8 @@ class _Sentence:
         negative = self.negative(a, tail, head, content, frames)
         verbless = not any(doc[i].pos_ in VERBAL for i in range(lead, tail))
         text_end = doc[tail - 1]
-        question = text_end.text == "?" or doc[b - 1].text == "?" or self.indirect_question(content)
+        last_word = next((doc[i] for i in range(self.last - 1, self.first - 1, -1) if not doc[i].is_space and doc[i].text not in ("”", '"', "’", "'")), text_end)
+        question = last_word.text == "?" or any(self.indirect_question(doc[t]) for t in {head.i, content.i, *(f.token for f in frames)})
         ends_with_colon = any(doc[i].text == ":" for i in range(tail, b)) and b == self.last
         standalone = self.standalone(lead, tail, head, content, frames, ends_with_colon)
         return Unit(
@@ -495,7 +496,7 @@ class _Sentence:
     # -- what it is ----------------------------------------------------------------------------
     def indirect_question(self, content: Token) -> bool:
         """"Stalin asks whether anyone fell ill", "asked about my plans": asking, not asserting."""
-        if content.lemma_.lower() not in self.rules.question_verbs or self.kids(content, "xcomp", "dobj"):
+        if content.lemma_.lower() not in self.rules.question_verbs or self.kids(content, "xcomp"):
             return False
         clauses = self.kids(content, "ccomp")
         return bool(clauses and self.introduced_by_wh(clauses[0])) or any(p.lower_ == "about" for p in self.kids(content, "prep"))
@@ -516,7 +517,8 @@ class _Sentence:
 
     def narration(self, head: Token, content: Token, frames: list[Frame]) -> bool:
         rules = self.rules
-        for t in {head, content}:
+        tops = {head, content, *(c for c in self.kids(head, "ccomp", "conj") if c.pos_ in VERBAL and not frames)}
+        for t in tops:
             lemma = t.lemma_.lower()
             if lemma in rules.formula_verbs or any(c.lemma_.lower() in rules.formula_adjectives for c in [t, *self.kids(t, "acomp")]):
                 return True
@@ -540,7 +542,7 @@ class _Sentence:
 
     def arguments(self, t: Token) -> list[Token]:
         found = []
-        for c in self.kids(t, *SUBJECTS, "dobj", "attr", "dative", "agent", "prep"):
+        for c in self.kids(t, *SUBJECTS, "dobj", "attr", "dative", "agent", "prep", "acomp"):
             found.append(c)
             for g in self.kids(c, "pobj", "prep", "compound", "amod"):
                 found.append(g)
@@ -550,6 +552,8 @@ class _Sentence:
     def with_me(self, t: Token) -> bool:
         """The author is there: the subject is "I" or "we", or missing ("Saw Eden"), or "me" is near."""
         subjects = self.kids(t, "nsubj")
+        if not subjects and t.dep_ == "conj" and self.parent(t) is not None:
+            return self.with_me(self.parent(t))  # "Huang came to my residence ... and stayed two hours"
         if (not subjects and not self.kids(t, "nsubjpass", "auxpass") and t.dep_ == "ROOT") or (subjects and subjects[0].lower_ in self.rules.first_person):
             return True
         return any(d.lower_ in ("me", "us", "my", "our") for d in t.subtree if self.inside(d) and d.i > t.i)
