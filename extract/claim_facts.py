@@ -2,8 +2,8 @@
 
 The proposition is "agent|action|target": the agent is who decides, refuses, requests or plans
 (the holder of the innermost position frame, else the claimant); the action is a normalised action
-of `claim_cues.jsonl` ("send troops", "accept"); the target is where troops go, or the things the
-position is about ("exchange+prisoner").
+of `claim_cues.jsonl` ("send troops", "accept"); the target is "to:" where troops go (an action
+named by a verb and its object), or "of:" the things the position is about ("of:exchange+prisoner").
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def proposition(finder, found) -> str | None:
     unit, doc, rules = found.unit, finder.doc, finder.rules
     frames = [f for f in unit.frames if f.kind in POSITION_FRAMES and unit.first <= f.token < unit.last]
     verbs = [doc[f.token] for f in reversed(frames)] + [doc[unit.content]]
+    verbs += [doc[i] for i in range(unit.first, unit.last) if doc[i].pos_ in ("VERB", "AUX") and doc[i] not in verbs]
     for verb in verbs:
         for action in rules.actions:
             if verb.lemma_.lower() not in action.verbs or not has_object(verb, action.objects):
@@ -42,12 +43,12 @@ def proposition(finder, found) -> str | None:
             if frame is not None and frame.holder is not None:
                 who = finder.speakers.who(doc[frame.holder])
                 agent = who if who not in (None, FIRST, SECOND) else found.claimant
-            elif verb.i == unit.content:
+            else:
                 subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 who = finder.speakers.who(subject) if subject is not None else None
                 agent = who if who not in (None, FIRST, SECOND) else found.claimant
-            target = destination(finder, verb) if action.objects else object_nouns(verb)
-            return f"{agent or ''}|{action.id}|{target or ''}"
+            target = f"to:{destination(finder, verb) or ''}" if action.objects else f"of:{object_nouns(verb) or ''}"
+            return f"{agent or ''}|{action.id}|{target}"
     return None
 
 

@@ -106,10 +106,19 @@ class Speakers:
         if word in rules.second_person:
             return SECOND
         if word in rules.person_pronouns:
-            return self.last_person
+            return self.last_person or self.last_mentioned(token.idx)
         if word in rules.group_pronouns:
-            return self.last_party or self.last_person
+            return self.last_party or self.last_person or self.last_mentioned(token.idx)
         return self.named(token)
+
+    def last_mentioned(self, char: int) -> str | None:
+        """The person named last before `char`, other than whoever speaks there ("Saw Eden ... his remarks")."""
+        speaker = self.place(char).speaker
+        for m in reversed(self.mentions[: bisect_left(self.starts, char)]):
+            entity = self.entities.get(m.entity_key)
+            if entity is not None and entity.kind == "person" and m.entity_key != speaker:
+                return m.entity_key
+        return None
 
     def note(self, key: str | None) -> None:
         """A named party just acted or spoke: the antecedent of the next "he" or "they"."""

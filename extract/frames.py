@@ -235,6 +235,8 @@ class _Sentence:
                 frame = self.frame_at(parent) if child.dep_ != "conj" else None
                 if frame is not None:
                     above.insert(0, frame)
+                elif child.dep_ == "conj":  # "In my view X are confident ... and are preparing ...": the view holds for both
+                    above[:0] = [f for f in self.asides(parent, self.first, self.last) if f.kind == "opinion" or not f.content]
                 child, parent = parent, self.parent(parent)
             else:
                 break
@@ -267,8 +269,9 @@ class _Sentence:
                     return frame
             if lemma == "be":
                 for c in self.kids(t, "acomp"):
-                    if c.lemma_.lower() in rules.frame_adjectives and (self.kids(c, *CONTENT, "prep") or self.kids(t, *CONTENT)):
-                        return Frame(c.i, rules.frame_adjectives[c.lemma_.lower()], self.holder(t), True, t.tag_ in ("VBZ", "VBP"))
+                    word = c.lower_ if c.lower_ in rules.frame_adjectives else c.lemma_.lower()  # "better", not "well"
+                    if word in rules.frame_adjectives and (self.kids(c, *CONTENT, "prep") or self.kids(t, *CONTENT)):
+                        return Frame(c.i, rules.frame_adjectives[word], self.holder(t), True, t.tag_ in ("VBZ", "VBP"))
                 for s in self.kids(t, "nsubj"):
                     noun = s.lemma_.lower()
                     if noun in rules.frame_nouns and self.kids(t, "ccomp", "xcomp"):
@@ -277,8 +280,9 @@ class _Sentence:
                 noun = s.lemma_.lower()
                 if noun in rules.frame_nouns and self.kids(t, "ccomp") and self.owner(s) is not None:
                     return Frame(s.i, rules.frame_nouns[noun], self.owner(s), True, t.tag_ in ("VBZ", "VBP"))
-        elif t.pos_ == "ADJ" and lemma in rules.frame_adjectives:
-            return Frame(t.i, rules.frame_adjectives[lemma], self.holder(t.head if t.dep_ == "acomp" else t), True, False)
+        elif t.pos_ == "ADJ" and (t.lower_ in rules.frame_adjectives or lemma in rules.frame_adjectives):
+            kind = rules.frame_adjectives.get(t.lower_) or rules.frame_adjectives[lemma]
+            return Frame(t.i, kind, self.holder(t.head if t.dep_ == "acomp" else t), True, False)
         return None
 
     def frame(self, t: Token, kind: str) -> Frame:
