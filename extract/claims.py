@@ -118,8 +118,12 @@ class ClaimFinder:
         return m.entity_key, block.start + match.end() - match.start()
 
     def heading(self, units: list[Unit]) -> bool:
-        """"On the second plenum." opening a paragraph: a heading, not a claim."""
-        return len(units) == 1 and units[0].verbless and self.doc[units[0].first].pos_ == "ADP" and units[0].words <= 8
+        """"On the second plenum." or "Question of X." opening a paragraph: a heading, not a claim."""
+        if len(units) != 1 or units[0].words > 8:
+            return False
+        first = self.doc[units[0].first]
+        topic = first.lemma_.lower() in self.rules.topic_nouns and first.i + 1 < len(self.doc) and self.doc[first.i + 1].lower_ == "of"
+        return topic or (units[0].verbless and first.pos_ == "ADP")  # "Question of the Ministry ...", "On the second plenum."
 
     def answered(self, end: int, block: Block) -> bool:
         """A question answered "no" by the next sentence ("...? Clearly not.") asserts the "no"."""
@@ -136,8 +140,9 @@ class ClaimFinder:
         cues = [h for h in self.hits if unit.first <= h.start and h.end <= unit.last]
         holder, frame, others = self.holder(unit)
         via_frame, present = frame is not None, frame is not None and frame.present
-        if unit.standalone or (unit.question and not answered):
+        if unit.introduces:
             self.open_region(unit, holder, block)
+        if unit.standalone or (unit.question and not answered):
             return None
         before = speakers.voice(unit.start, False, sentence_start)
         if via_frame and holder not in (None, FIRST, SECOND):
@@ -237,9 +242,7 @@ class ClaimFinder:
         return bool(nouns) and (len(nouns) >= 2 or any(t.pos_ == "ADJ" for t in tokens)) and self.doc[unit.last - 1].text != ":"
 
     def open_region(self, unit: Unit, holder: str | None, block: Block) -> None:
-        """A frame standing alone: what follows it is its holder's (a list, a quotation, the rest)."""
-        if not unit.standalone:
-            return
+        """A frame that introduces what follows: it is its holder's (a list, a quotation, the rest)."""
         if holder in (None, FIRST, SECOND):
             holder = self.owner_of_object(unit)
         text = self.source.text
@@ -257,7 +260,10 @@ class ClaimFinder:
             end = self.items_end(after)
         elif colon:
             end = next((b.end + 1 for b in self.blocks if b.line_start >= after), end)
-        topics = any(self.doc[i].lemma_.lower() in self.rules.topic_verbs | self.rules.topic_nouns for i in range(unit.first, unit.last))
+        head = self.doc[unit.head]
+        named = [head, *(c for c in head.children if c.dep_ in ("dobj", "attr"))]
+        topics = any(self.doc[i].pos_ == "VERB" and self.doc[i].lemma_.lower() in self.rules.topic_verbs for i in range(unit.first, unit.last))
+        topics = topics or any(t.lemma_.lower() in self.rules.topic_nouns for t in named)
         self.speakers.open_region(after, end, holder if holder not in (FIRST, SECOND) else None, topics)
 
     def owner_of_object(self, unit: Unit) -> str | None:

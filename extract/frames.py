@@ -31,6 +31,7 @@ SPINE = ("ccomp", "xcomp", "conj", "acomp", "attr", "oprd", "aux", "auxpass", "n
 VERBAL = ("VERB", "AUX")
 FINITE = ("VBD", "VBZ", "VBP", "MD")
 WH = ("whether", "if", "how", "what", "why", "when", "where", "who", "which")
+ADVERBIAL = ("although", "though", "because", "since", "unless", "until", "while", "whereas", "once", "before", "after", "as")
 COORDINATORS = ("and", "but", "yet", "nor", "while", "whereas")
 
 
@@ -57,6 +58,7 @@ class Unit:
     verbless: bool
     question: bool
     standalone: bool  # a frame with nothing of its own: "I report:", "... asked me to report the following."
+    introduces: bool  # it points at what follows (a colon, "the following"): a list, a quotation, a passage
     narration: bool  # told about the meeting or the correspondence, or a courtesy: not a claim
     words: int
 
@@ -146,7 +148,7 @@ class _Sentence:
             if j is None:
                 break
             inside = [doc[k] for k in range(i + 1, j)]
-            opens_subordinate = inside and (inside[0].dep_ == "mark" or inside[0].lower_ in ("see", "cf"))
+            opens_subordinate = inside and (any(t.dep_ == "mark" for t in inside[:2]) or inside[0].lower_ in ("see", "cf"))
             if sum(t.is_alpha for t in inside) >= 3 and any(t.tag_ in FINITE for t in inside) and not opens_subordinate:
                 yield i
                 yield j + 1
@@ -200,6 +202,9 @@ class _Sentence:
             return None
         span_words = [doc[i] for i in range(lead, tail) if not doc[i].is_space]
         head = min((t for t in span_words if not t.is_punct), key=lambda t: (self.depth(t), t.pos_ not in VERBAL, t.i), default=span_words[0])
+        if head.pos_ not in VERBAL:  # "Four billion we cannot give.": the parser's root is the fronted object
+            verbs = [t for t in span_words if t.pos_ in VERBAL and self.kids(t, "nsubj", "nsubjpass") and self.depth(t) <= self.depth(head) + 1]
+            head = verbs[0] if verbs else head
         frames, content = self.frames_of(head, lead, tail)
         negative = self.negative(a, tail, head, content, frames)
         verbless = not any(doc[i].pos_ in VERBAL for i in range(lead, tail))
@@ -207,7 +212,8 @@ class _Sentence:
         last_word = next((doc[i] for i in range(self.last - 1, self.first - 1, -1) if not doc[i].is_space and doc[i].text not in ("”", '"', "’", "'")), text_end)
         question = last_word.text == "?" or any(self.indirect_question(doc[t]) for t in {head.i, content.i, *(f.token for f in frames)})
         ends_with_colon = any(doc[i].text == ":" for i in range(tail, b)) and b == self.last
-        standalone = self.standalone(lead, tail, head, content, frames, ends_with_colon)
+        introduces = ends_with_colon or self.points_at_end(lead, tail, head)
+        standalone = introduces and self.says_nothing(lead, tail, head, content, frames)
         return Unit(
             start=doc[lead].idx,
             end=text_end.idx + len(text_end),
@@ -221,6 +227,7 @@ class _Sentence:
             verbless=verbless,
             question=question,
             standalone=standalone,
+            introduces=introduces,
             narration=self.narration(head, content, frames),
             words=sum(1 for t in span_words if t.is_alpha),
         )
@@ -247,7 +254,7 @@ class _Sentence:
             if frame is None:
                 break
             inside.append(frame)
-            inner = self.content_of(content)
+            inner = (self.content_of(self.doc[frame.token]) if frame.token != content.i else None) or self.content_of(content)
             if inner is None or not (a <= inner.i < b):
                 break
             content = inner
@@ -276,6 +283,10 @@ class _Sentence:
                     noun = s.lemma_.lower()
                     if noun in rules.frame_nouns and self.kids(t, "ccomp", "xcomp"):
                         return Frame(s.i, rules.frame_nouns[noun], self.owner(s), True, t.tag_ in ("VBZ", "VBP"))
+            for o in self.kids(t, "dobj"):  # "I have the impression that ...", "expressed the hope that ..."
+                noun = o.lemma_.lower()
+                if noun in rules.frame_nouns and any(self.that_clause(c) or c.dep_ == "ccomp" for c in self.kids(o, "acl", "ccomp")):
+                    return Frame(o.i, rules.frame_nouns[noun], self.holder(t), True, t.tag_ in ("VBZ", "VBP"))
             for s in self.kids(t, "nsubj"):  # "my instruction stands that ..."
                 noun = s.lemma_.lower()
                 if noun in rules.frame_nouns and self.kids(t, "ccomp") and self.owner(s) is not None:
@@ -308,7 +319,12 @@ class _Sentence:
 
     def content_of(self, t: Token) -> Token | None:
         for c in self.kids(t, *CONTENT):
-            return c
+            if not self.adverbial(c):
+                return c
+        if t.pos_ in ("NOUN", "PROPN"):  # the clause of "the impression that ...", "the hope that ..."
+            for c in self.kids(t, "acl", "ccomp"):
+                if self.that_clause(c) or c.dep_ == "ccomp":
+                    return c
         for c in self.kids(t, "advcl"):
             if self.that_clause(c):
                 return c  # "make it clear that ...", parsed as an adverbial clause
@@ -413,7 +429,7 @@ class _Sentence:
             for c in self.kids(t, *SPINE, "advcl"):
                 if c.dep_ == "advcl" and not self.that_clause(c):
                     continue
-                if a <= c.i < b and not (c.dep_ == "ccomp" and self.introduced_by_wh(c)):
+                if a <= c.i < b and not (c.dep_ == "ccomp" and (self.introduced_by_wh(c) or self.adverbial(c))):
                     todo.append(c)
         between = content
         while between.i != head.i and (p := self.parent(between)) is not None and a <= p.i < b:
@@ -421,12 +437,19 @@ class _Sentence:
             between = p
         return seen
 
+    def adverbial(self, clause: Token) -> bool:
+        """"although he had not yet consulted ...", parsed as a complement: a concession, not content."""
+        return any(m.lower_ in ADVERBIAL for m in self.kids(clause, "mark"))
+
     def introduced_by_wh(self, clause: Token) -> bool:
         first = clause.left_edge
         return any(m.lower_ in WH for m in self.kids(clause, "mark")) or (first.lower_ in WH and first.i < clause.i)
 
     def negative(self, a: int, b: int, head: Token, content: Token, frames: list[Frame]) -> bool:
         doc, rules = self.doc, self.rules
+        opener = next((doc[i] for i in range(a, b) if not doc[i].is_punct and not doc[i].is_space), None)
+        if opener is not None and opener.lower_ in ("nor", "neither") and opener.i < head.i:
+            return True  # "...; nor do we accept the assertion", "neither hurry nor lose time"
         spine = self.spine(head, content, frames, a, b)
         for i in range(a, b):
             t = doc[i]
@@ -435,7 +458,8 @@ class _Sentence:
         for i in spine:
             t = doc[i]
             lemma = t.lemma_.lower()
-            if t.pos_ in VERBAL and (lemma in rules.halt_verbs and not self.military(t) or self.phrasal(t, rules.halt_phrasal)):
+            negated = any(c.dep_ == "neg" or c.lower_ in rules.negators for c in self.kids(t, "neg", "advmod"))
+            if t.pos_ in VERBAL and not negated and (lemma in rules.halt_verbs and not self.military(t) or self.phrasal(t, rules.halt_phrasal)):
                 return True
             if t.pos_ in VERBAL and (lemma in rules.frame_verbs or self.frame_at(t) is not None):
                 if self.about_a_halt(t):
@@ -452,8 +476,12 @@ class _Sentence:
         objects = list(self.kids(verb, "dobj"))
         for prep in self.kids(verb, "prep"):
             objects += self.kids(prep, "pobj")
+        def word(o: Token) -> str:  # "cease-fire" is three tokens
+            parts = [c for c in o.lefts if c.dep_ in ("compound", "punct", "amod") and c.i >= o.i - 2]
+            return "".join(t.lower_ for t in [*parts, o])
+
         return any(
-            o.lemma_.lower() in rules.halt_nouns or o.lower_ in rules.halt_nouns or rules.frame_nouns.get(o.lemma_.lower()) == "refusal"
+            o.lemma_.lower() in rules.halt_nouns or word(o) in rules.halt_nouns or rules.frame_nouns.get(o.lemma_.lower()) == "refusal"
             or any(c.dep_ == "conj" and c.lemma_.lower() in rules.halt_nouns for c in o.children)
             for o in objects
         )
@@ -468,20 +496,20 @@ class _Sentence:
             target = neg
         if target.lemma_.lower() in rules.litotes_nouns and neg.dep_ == "det":
             return False  # "no doubt", "no objection"
-        if target.pos_ in VERBAL and (target.lemma_.lower() in rules.litotes_verbs or self.phrasal(target, rules.litotes_phrasal)):
-            return False  # "I do not question", "cannot exclude"
+        if target.pos_ in VERBAL and (target.lemma_.lower() in rules.litotes_verbs | rules.halt_verbs or self.phrasal(target, rules.litotes_phrasal | rules.halt_phrasal)):
+            return False  # a negated negative: "I do not question", "cannot exclude", "did not reject the idea"
         if neg.lower_ == "not" and self.contrasted(neg, target, b):
             return False  # "not the money but whether ..."
         before = next((doc[j] for j in range(neg.i - 1, max(neg.i - 3, a - 1), -1) if not doc[j].is_punct and not doc[j].is_space), None)
-        if neg.dep_ == "conj" or (before is not None and before.dep_ == "cc" and target.pos_ not in VERBAL):
+        if neg.dep_ == "conj" or (neg.lower_ == "not" and before is not None and before.dep_ == "cc" and target.pos_ not in VERBAL):
             return False  # "on 6th January and not on 2nd January": a conjunct is negated, not the clause
         predicate = target
-        for _ in range(3):
+        for _ in range(4):
             if predicate.i in spine:
                 return True
             if predicate.pos_ in VERBAL and predicate.i not in spine:
                 return False
-            if predicate.dep_ in ARGUMENTS or predicate.dep_ in ("pobj", "prep", "det", "conj"):
+            if predicate.dep_ in ARGUMENTS or predicate.dep_ in ("pobj", "prep", "det", "conj", "poss", "compound", "nmod"):
                 parent = self.parent(predicate)
                 if parent is None:
                     return False
@@ -502,14 +530,13 @@ class _Sentence:
         """"Stalin asks whether anyone fell ill", "asked about my plans": asking, not asserting."""
         if content.lemma_.lower() not in self.rules.question_verbs or self.kids(content, "xcomp"):
             return False
+        if not self.kids(content, "nsubj") and content.tag_ == "VB":
+            return False  # "ask him what arrangements he proposes": an instruction to ask
         clauses = self.kids(content, "ccomp")
         return bool(clauses and self.introduced_by_wh(clauses[0])) or any(p.lower_ == "about" for p in self.kids(content, "prep"))
 
-    def standalone(self, a: int, b: int, head: Token, content: Token, frames: list[Frame], colon: bool) -> bool:
-        """A frame pointing at what follows and saying nothing itself: it ends with a colon or with
-        "the following" ("asked me to report the following to you."), or "what follows" is its subject."""
-        if colon:
-            return True
+    def points_at_end(self, a: int, b: int, head: Token) -> bool:
+        """"... asked me to report the following to you.", "What follows is a general account ..."."""
         words = [self.doc[i] for i in range(a, b) if self.doc[i].is_alpha]
         for i, t in enumerate(words):
             if t.lower_ in self.rules.pointers:
@@ -519,8 +546,23 @@ class _Sentence:
                     return True
         return False
 
+    def says_nothing(self, a: int, b: int, head: Token, content: Token, frames: list[Frame]) -> bool:
+        """A frame that introduces what follows says nothing of its own ("We therefore ask you to give
+        orders:", "NAM IR is expected to put forward the following points:") unless it decides
+        ("To confirm the following directive:") or frames a clause with a subject of its own ("We
+        believe the government should answer the note as follows:"); without a frame, a pointer or a
+        few words ("Following is summary of his remarks:", "Two copies made:") say nothing."""
+        if frames:
+            if any(f.kind in ("decision", "order", "refusal") for f in frames):
+                return False
+            return not (content.i != head.i and self.kids(content, "nsubj", "nsubjpass"))
+        words = [self.doc[i] for i in range(a, b) if self.doc[i].is_alpha]
+        return any(t.lower_ in self.rules.pointers for t in words) or len(words) <= 5
+
     def narration(self, head: Token, content: Token, frames: list[Frame]) -> bool:
         rules = self.rules
+        if any(f.token == head.i and f.content and f.kind != "speech" for f in frames) or any(f.content and self.kids(self.doc[f.token], *CONTENT) for f in frames if f.token == head.i):
+            return False  # "went on to stress that ...", "decided to ...": framed content is asserted
         tops = {head, content, *(c for c in self.kids(head, "ccomp", "conj") if c.pos_ in VERBAL and not frames)}
         for t in tops:
             lemma = t.lemma_.lower()
@@ -531,7 +573,9 @@ class _Sentence:
             arguments = self.arguments(t)
             names = {x.lemma_.lower() for x in arguments}
             if lemma in rules.correspondence_verbs and names & rules.message_nouns:
-                return True
+                owned = any(x.lemma_.lower() in rules.message_nouns and self.kids(x, "poss") for x in arguments)
+                if lemma != "have" or owned:  # "I have your telegram", not "he has only scattered reports"
+                    return True
             for pattern in rules.narration:
                 if lemma not in pattern.verbs or (pattern.nouns and not names & pattern.nouns):
                     continue
@@ -560,13 +604,19 @@ class _Sentence:
             return self.with_me(self.parent(t))  # "Huang came to my residence ... and stayed two hours"
         if (not subjects and not self.kids(t, "nsubjpass", "auxpass") and t.dep_ == "ROOT") or (subjects and subjects[0].lower_ in self.rules.first_person):
             return True
-        return any(d.lower_ in ("me", "us", "my", "our") for d in t.subtree if self.inside(d) and d.i > t.i)
+        near, frontier = [], [t]
+        for _ in range(3):  # "came to see me", "called on me", "came to my residence", not "a note pressing us"
+            frontier = [c for f in frontier for c in self.kids(f, "prep", "pobj", "xcomp", "dobj", "poss", "dative")]
+            near += frontier
+        return any(d.lower_ in ("me", "us", "my", "our") for d in near)
 
     def addressed_only(self, t: Token) -> bool:
         """"He has informed Gen Paik of his intentions", "reported at once to Huang", "was told of
         this": a speech act with an addressee and no content of its own."""
         if self.kids(t, "ccomp", "xcomp", "attr"):
             return False
+        if any(self.frame_at(c) is not None for c in self.kids(t, "advcl")):
+            return False  # "wrote to Marshal Kim Il Sung ..., proposing that ..."
         objects = self.kids(t, "dobj", "dative")
         persons = [o for o in objects if o.pos_ in ("PROPN", "PRON")]
         to_someone = [p for p in self.kids(t, "prep") if p.lower_ == "to" and any(o.pos_ in ("PROPN", "PRON") for o in self.kids(p, "pobj"))]

@@ -227,7 +227,10 @@ def test_polarity_by_form(new_documents):
         "I CORPS WILL CONTINUE ADVANCE": "Affirmative",
         "it hands the prisoners to a commission that has no clear powers": "Affirmative",  # "no" in a relative clause
         "not to publish anything about the Soviet air units": "Negative",  # a request not to act
-        "will not stop at the Yalu": "Negative",
+        "Mr. Lovett did not reject the idea": "Affirmative",  # a negated refusal (litotes)
+        "Not to object to the proposal": "Affirmative",  # a negated objection (litotes)
+        "I have the impression that Mr. Yoshida will not press the point": "Negative",  # framed by a noun
+        "although he had not yet consulted his Cabinet": "Affirmative",  # the "not" is in a concession
     }
     for fragment, polarity in cases.items():
         assert claim(new_documents, fragment)["polarity"] == polarity, fragment
