@@ -19,6 +19,9 @@ SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}\.|[A
 SENTENCE_END = re.compile(r"[.!?;:][\"”'’)\]]*$")
 COLUMNS = re.compile(r"\S {4,}\S")  # a table row or a header laid out in columns
 WRAP_WORDS = 8  # a line this long that does not end a sentence runs on into the next
+TURN = re.compile(r"([A-Z][\w'’.-]+(?: [A-Z][\w'’-]+){0,3})\s*[.:]\s+(?=\S)")  # "Stalin. ...", "KIM IL SUNG: ..."
+BRACKETS = re.compile(r"\[[^\[\]]{12,}\]")  # an editor's note or gloss
+_LAST_WORD = re.compile(r"(\w+)\.$")
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,12 @@ def prose_blocks(text: str, record, rules: ClaimRules) -> list[Block]:
             flush()
             paragraph += 1
             continue
-        continues = bool(current) and runs_on(current[-1], line) and not LIST_MARKER.match(line.text)
+        continues = bool(current) and wraps(current[-1], line) and not LIST_MARKER.match(line.text)
         if not is_prose(line, record, rules, by_shape=not continues):
             flush()
             continue
         opens_item = bool(LIST_MARKER.match(line.text))
-        if current and (opens_item or not runs_on(current[-1], line)):
+        if current and (opens_item or not wraps(current[-1], line)):
             flush()
         if not current:
             current_paragraph = paragraph
@@ -84,7 +87,8 @@ def _block(lines: list[_Line], paragraph: int) -> Block:
     return Block(start, lines[-1].end, first.start, paragraph, bool(marker))
 
 
-def runs_on(previous: _Line, line: _Line) -> bool:
+def wraps(previous: _Line, line: _Line) -> bool:
+    """The previous line runs on into this one: prose wrapped across lines."""
     if SENTENCE_END.search(previous.text):
         return False
     return line.text[:1].islower() or len(previous.text.split()) >= WRAP_WORDS
@@ -114,3 +118,46 @@ def is_apparatus(text: str, rules: ClaimRules, by_shape: bool = True) -> bool:
     if not punctuated and (text.upper() == text or (words and sum(w[0].isupper() for w in words) >= 0.8 * len(words))):
         return True  # "RECORD OF A CONVERSATION ...", "Significant World Developments Affecting U.S. Security"
     return False
+
+
+def sentence_spans(text: str, sentences: list[tuple[int, int]], start: int, end: int, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
+    """The parser's sentences within a block, clipped to it; one that does not end like a
+    sentence ("... [Document #12]", "Go to Cde.") runs on into the next."""
+    found: list[tuple[int, int]] = []
+    for a, b in sentences:
+        a, b = max(a, start), min(b, end)
+        if b <= a:
+            continue
+        if found and not ends_sentence(text[found[-1][0] : found[-1][1]].rstrip(), abbreviations):
+            found[-1] = (found[-1][0], b)
+        else:
+            found.append((a, b))
+    return found
+
+
+def ends_sentence(sentence: str, abbreviations: frozenset[str]) -> bool:
+    if not SENTENCE_END.search(sentence):
+        return False
+    last = _LAST_WORD.search(sentence)
+    return not (last and (last.group(1).lower() in abbreviations or (len(last.group(1)) == 1 and last.group(1).isupper())))
+
+
+def answered_no(text: str, sentences: list[tuple[int, int]], end: int, block_end: int, negative_answers: frozenset[str]) -> bool:
+    """A question ending at `end` answered "no" by the next sentence of its block ("...? Clearly not.")."""
+    following = next(((a, b) for a, b in sentences if a >= end and a < block_end), None)
+    if following is None or text[end - 1 : end] != "?" or "\n\n" in text[end : following[0]]:
+        return False
+    words = re.sub(r"[^\w\s]", "", text[following[0] : following[1]]).strip().lower()
+    return words in negative_answers
+
+
+def turn_label(text: str, block: Block) -> tuple[int, int] | None:
+    """A line opening "Name." or "NAME:": where the name ends and where the words start."""
+    if block.item:
+        return None
+    match = TURN.match(text, block.start, block.end)
+    return (match.end(1), match.end()) if match else None
+
+
+def bracketed(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in BRACKETS.finditer(text)]

@@ -149,11 +149,10 @@ class Speakers:
         self.paragraph_voice, self.record_mode = key, present or self.record_mode
         self.note(key)
 
-    def author_speaks(self) -> None:
-        if not self.turn and not self.region_at(self.doc_position):
+    def author_speaks(self, char: int) -> None:
+        """The author speaks again in the first person: the paragraph's reported speaker is done."""
+        if not self.turn and not self.region_at(char):
             self.paragraph_voice, self.record_mode = None, False
-
-    doc_position = 0
 
     def open_region(self, start: int, end: int, holder: str | None, topics: bool) -> None:
         self.regions.append((start, end, holder, topics))
@@ -182,7 +181,6 @@ class Speakers:
 
     def voice(self, char: int, first_person: bool, sentence_start: int) -> str | None:
         """Who speaks at `char` (a clause without a named holder of its own)."""
-        self.doc_position = char
         quote = self.quotation_at(char)
         if quote is not None and quote[0] >= sentence_start - 1:
             speaker = self.quote_speaker(quote, sentence_start)
@@ -196,10 +194,42 @@ class Speakers:
                 return self.paragraph_voice
             if region is not None and region[2]:
                 return region[2]
-            self.author_speaks()
+            self.author_speaks(char)
             return self.place(char).speaker
         if self.paragraph_voice:
             return self.paragraph_voice
         if region is not None and region[2]:
             return region[2]
         return self.place(char).speaker
+
+
+def frame_holder(unit, doc: Doc, speakers: Speakers):
+    """The claimant a clause's frames name, outermost first ("X said that ...", "in his view"),
+    skipping the speaker's own report ("I report that X ordered ...": X's order), frames without
+    content ("Paik understands") and the speaker's description of a party ("the USA are very eager
+    to mediate"); with the frame that named it, and the other parties the frames name (who relayed
+    it: "Kim Il Sung believes, Mun went on, ...")."""
+    first_seen, chosen, others = False, None, []
+    for frame in unit.frames:
+        if frame.holder is None:
+            continue
+        if frame.kind in ("speech", "opinion") and not frame.content and frame.token == unit.head:
+            continue
+        who = speakers.who(doc[frame.holder])
+        if who == SECOND or who is None:
+            continue
+        if chosen is not None:
+            if who not in (FIRST, chosen[0]):
+                others.append(who)
+            continue
+        if who == FIRST:
+            first_seen = True
+            if frame.kind != "speech":
+                chosen = (FIRST, frame)
+            continue
+        if frame.kind == "plan" and doc[frame.token].pos_ == "ADJ":
+            continue
+        chosen = (who, frame)
+    if chosen is None:
+        return (FIRST if first_seen else None), None, others
+    return chosen[0], chosen[1], others

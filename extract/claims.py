@@ -16,24 +16,19 @@ are one claim. The proposition ("agent|action|target") is what `contradictions.p
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
-from archivekg.extract.claim_lines import Block, is_apparatus, prose_blocks
+from archivekg.extract.claim_facts import about_keys, date_in, proposition
+from archivekg.extract.claim_lines import Block, answered_no, bracketed, is_apparatus, prose_blocks, sentence_spans, turn_label
+from archivekg.extract.claim_regions import region_of
 from archivekg.extract.claim_rules import ClaimRules, CueHit, cue_matcher
-from archivekg.extract.claim_voice import FIRST, SECOND, Speakers
+from archivekg.extract.claim_voice import FIRST, SECOND, Speakers, frame_holder
 from archivekg.extract.frames import Unit, sentence_units
-from archivekg.extract.model import Claim, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText, TextSpan
+from archivekg.extract.model import Claim, DocumentRecord, Entity, ResolvedMention, SourceText, TextSpan
 
-TRANSFERRING = ("decision", "order", "refusal", "request", "plan")  # a holder is the claimant even without content
-POSITIONS = ("decision", "order", "refusal", "request", "plan")
 MIN_WORDS = 3
-_TURN = re.compile(r"([A-Z][\w'’.-]+(?: [A-Z][\w'’-]+){0,3})\s*[.:]\s+(?=\S)")
-_BLANK_LINE = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"[.!?;:][\"”'’)\]*]*$")
-_BRACKETS = re.compile(r"\[[^\[\]]{12,}\]")
 
 
 @dataclass
@@ -59,7 +54,7 @@ class ClaimFinder:
         by_id = rules.by_id
         self.hits = [CueHit(by_id[doc.vocab.strings[m]], s, e) for m, s, e in matcher(doc)]
         self.sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(source.text)]
+        self.brackets = bracketed(source.text)
 
     def claims(self) -> list[Claim]:
         found: list[Found] = []
@@ -68,11 +63,11 @@ class ClaimFinder:
             turn, start = self.turn(block)
             self.speakers.enter(index, turn)
             pending: list[Found] = []
-            for number, (a, b) in enumerate(self.sentences_in(start, block.end)):
+            for number, (a, b) in enumerate(sentence_spans(self.source.text, self.sentences, start, block.end, self.rules.abbreviations)):
                 if is_apparatus(self.source.text[a:b].strip(), self.rules, by_shape=False):
                     continue  # "Sent Dept 2180, repeated info USUN 368.", "Dept please pass USUN niact."
                 units = sentence_units(self.doc, a, b, self.rules)
-                answered = self.answered(b, block)
+                answered = answered_no(self.source.text, self.sentences, b, block.end, self.rules.negative_answers)
                 if number == 0 and b < block.end and self.heading(units):
                     continue
                 for unit in units:
@@ -84,38 +79,13 @@ class ClaimFinder:
                 found += pending  # a verbless clause counts in a list, or beside a sentence ("ROK CASUALTIES HEAVY")
         return [self.claim(group) for group in self.merged(found)]
 
-    def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The parser's sentences within a block, clipped to it; one that does not end like a
-        sentence ("... [Document #12]") runs on into the next."""
-        text, found = self.source.text, []
-        for a, b in self.sentences:
-            a, b = max(a, start), min(b, end)
-            if b <= a:
-                continue
-            if found and self.runs_on(text[found[-1][0] : found[-1][1]].rstrip()):
-                found[-1] = (found[-1][0], b)
-            else:
-                found.append((a, b))
-        return found
-
-    def runs_on(self, sentence: str) -> bool:
-        """The parser cut after something that does not end a sentence: "[Document #12]", "Cde."."""
-        if not _SENTENCE_END.search(sentence):
-            return True
-        last = re.search(r"(\w+)\.$", sentence)
-        return bool(last) and (last.group(1).lower() in self.rules.abbreviations or (len(last.group(1)) == 1 and last.group(1).isupper()))
-
     def turn(self, block: Block) -> tuple[str | None, int]:
         """A record-of-conversation line "Stalin. ..." / "KIM IL SUNG: ...": the speaker and where the words start."""
-        if block.item:
+        label = turn_label(self.source.text, block)
+        m = self.speakers.mention_at(block.start) if label else None
+        if m is None or m.mention.span.end < label[0] - 1 or self.entities[m.entity_key].kind != "person":
             return None, block.start
-        match = _TURN.match(self.source.text, block.start, block.end)
-        if not match:
-            return None, block.start
-        m = self.speakers.mention_at(block.start)
-        if m is None or m.mention.span.end < match.end(1) - 1 or self.entities[m.entity_key].kind != "person":
-            return None, block.start
-        return m.entity_key, block.start + match.end() - match.start()
+        return m.entity_key, label[1]
 
     def heading(self, units: list[Unit]) -> bool:
         """"On the second plenum." or "Question of X." opening a paragraph: a heading, not a claim."""
@@ -125,23 +95,14 @@ class ClaimFinder:
         topic = first.lemma_.lower() in self.rules.topic_nouns and first.i + 1 < len(self.doc) and self.doc[first.i + 1].lower_ == "of"
         return topic or (units[0].verbless and first.pos_ == "ADP")  # "Question of the Ministry ...", "On the second plenum."
 
-    def answered(self, end: int, block: Block) -> bool:
-        """A question answered "no" by the next sentence ("...? Clearly not.") asserts the "no"."""
-        after = self.source.text[end : end + 40]
-        following = next(((a, b) for a, b in self.sentences if a >= end and a < block.end), None)
-        if following is None or not self.source.text[end - 1 : end] == "?" or _BLANK_LINE.search(after[: following[0] - end]):
-            return False
-        words = re.sub(r"[^\w\s]", "", self.source.text[following[0] : following[1]]).strip().lower()
-        return words in self.rules.negative_answers
-
     # -- one clause ----------------------------------------------------------------------------
     def attribute(self, unit: Unit, block: Block, sentence_start: int, answered: bool) -> Found | None:
         speakers, doc = self.speakers, self.doc
         cues = [h for h in self.hits if unit.first <= h.start and h.end <= unit.last]
-        holder, frame, others = self.holder(unit)
+        holder, frame, others = frame_holder(unit, doc, speakers)
         via_frame, present = frame is not None, frame is not None and frame.present
         if unit.introduces:
-            self.open_region(unit, holder, block)
+            speakers.open_region(*region_of(unit, holder, self.source.text, doc, self.blocks, speakers, self.rules))
         if unit.standalone or (unit.question and not answered):
             return None
         before = speakers.voice(unit.start, False, sentence_start)
@@ -161,37 +122,8 @@ class ClaimFinder:
         reporters = [k for k in (*others, before, place.speaker, place.relayer) if k and k != claimant]
         negative = unit.negative or answered or any(h.cue.polarity == "negative" for h in cues)
         if negative != unit.negative or answered:
-            unit = _with(unit, negative=True, end=self.answer_end(unit) if answered else unit.end)
+            unit = replace(unit, negative=True, end=self.answer_end(unit) if answered else unit.end)
         return Found(unit, claimant, place.key, reporters[0] if reporters else None, 0)
-
-    def holder(self, unit: Unit):
-        """The claimant the clause's frames name (outermost first), the frame that named it, and
-        the other parties its frames name (who relayed it: "Kim Il Sung believes, Mun went on, ...")."""
-        first_seen, chosen, others = False, None, []
-        for frame in unit.frames:
-            if frame.holder is None:
-                continue
-            if frame.kind in ("speech", "opinion") and not frame.content and frame.token == unit.head:
-                continue  # "Paik understands", "the division held": no content, no claim of the holder's
-            who = self.speakers.who(self.doc[frame.holder])
-            if who == SECOND or who is None:
-                continue
-            if chosen is not None:
-                if who not in (FIRST, chosen[0]):
-                    others.append(who)
-                continue
-            if who == FIRST:
-                first_seen = True
-                if frame.kind == "speech":
-                    continue  # "I report that X ordered ...": X's order
-                chosen = (FIRST, frame)
-                continue
-            if frame.kind == "plan" and self.doc[frame.token].pos_ == "ADJ":
-                continue  # "the USA ... are very eager to mediate": the speaker says so of them
-            chosen = (who, frame)
-        if chosen is None:
-            return (FIRST if first_seen else None), None, others
-        return chosen[0], chosen[1], others
 
     def first_person_subject(self, unit: Unit) -> bool:
         head = self.doc[unit.content]
@@ -241,63 +173,6 @@ class ClaimFinder:
         nouns = [t for t in tokens if t.pos_ == "NOUN"]
         return bool(nouns) and (len(nouns) >= 2 or any(t.pos_ == "ADJ" for t in tokens)) and self.doc[unit.last - 1].text != ":"
 
-    def open_region(self, unit: Unit, holder: str | None, block: Block) -> None:
-        """A frame that introduces what follows: it is its holder's (a list, a quotation, the rest)."""
-        if holder in (None, FIRST, SECOND):
-            holder = self.owner_of_object(unit)
-        text = self.source.text
-        after = unit.end
-        while after < len(text) and (text[after].isspace() or text[after] in ":."):
-            after += 1
-        place = self.speakers.place(unit.start)
-        colon = ":" in text[unit.end : after]
-        end = place.end
-        if after < len(text) and text[after] in "\"“'‘":
-            closing = {"“": "”", "‘": "’"}.get(text[after], text[after])
-            close = text.find(closing, after + 1)
-            end = close if close > 0 else end
-        elif colon and self.next_is_item(after):
-            end = self.items_end(after)
-        elif colon:
-            end = next((b.end + 1 for b in self.blocks if b.line_start >= after), end)
-        head = self.doc[unit.head]
-        named = [head, *(c for c in head.children if c.dep_ in ("dobj", "attr"))]
-        topics = any(self.doc[i].pos_ == "VERB" and self.doc[i].lemma_.lower() in self.rules.topic_verbs for i in range(unit.first, unit.last))
-        topics = topics or any(t.lemma_.lower() in self.rules.topic_nouns for t in named)
-        self.speakers.open_region(after, end, holder if holder not in (FIRST, SECOND) else None, topics)
-
-    def owner_of_object(self, unit: Unit) -> str | None:
-        """"I am forwarding a telegram from X:", "gist of his replies:": the message's author."""
-        head = self.doc[unit.head]
-        nouns = [head, *(c for c in head.children if c.dep_ in ("dobj", "attr", "nsubj"))]
-        nouns += [g for n in list(nouns) for p in n.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
-        for noun in nouns:
-            if noun.lemma_.lower() in self.rules.frame_nouns:
-                for c in noun.children:
-                    owner = c if c.dep_ == "poss" else next((g for g in c.children if g.dep_ == "pobj"), None) if c.dep_ == "prep" and c.lower_ in ("from", "of", "by") else None
-                    if owner is not None:
-                        who = self.speakers.who(owner)
-                        if who not in (None, FIRST, SECOND):
-                            return who
-        return None
-
-    def next_is_item(self, char: int) -> bool:
-        from archivekg.extract.claim_lines import LIST_MARKER
-
-        line = self.source.text[char : self.source.text.find("\n", char) if "\n" in self.source.text[char:] else None]
-        return bool(LIST_MARKER.match(line.strip()))
-
-    def items_end(self, char: int) -> int:
-        """The end of the list that starts at `char`: its run of list items."""
-        end = char
-        for b in self.blocks:
-            if b.line_start < char:
-                continue
-            if not b.item:
-                break
-            end = b.end
-        return end + 1
-
     def answer_end(self, unit: Unit) -> int:
         following = next(((a, b) for a, b in self.sentences if a >= unit.end), None)
         return following[1] if following else unit.end
@@ -321,8 +196,6 @@ class ClaimFinder:
         return groups
 
     def claim(self, group: list[Found]) -> Claim:
-        from archivekg.extract.claim_facts import about_keys, date_in, proposition
-
         first, last = group[0], group[-1]
         start, end = first.unit.start, max(g.unit.end for g in group)
         quote = TextSpan(self.source.key, start, end, self.source.text[start:end])
@@ -352,8 +225,3 @@ class ClaimFinder:
         cited = tuple(c.key for c in self.record.citations if start <= c.span.start and c.span.end <= end)
         return carrier + cited
 
-
-def _with(unit: Unit, **changes) -> Unit:
-    from dataclasses import replace
-
-    return replace(unit, **changes)

@@ -1,0 +1,109 @@
+"""A parsed sentence clipped to a block of prose: the dependency tree the claims stages read.
+
+Tokens whose head lies outside the clipped range (a header the parser ran into the sentence) are
+roots here. The helpers name the grammar the frames, polarity and clause-kind rules share.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from archivekg.extract.claim_rules import ClaimRules
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+CONTENT = ("ccomp", "xcomp")
+VERBAL = ("VERB", "AUX")
+FINITE = ("VBD", "VBZ", "VBP", "MD")
+WH = ("whether", "if", "how", "what", "why", "when", "where", "who", "which")
+ADVERBIAL = ("although", "though", "because", "since", "unless", "until", "while", "whereas", "once", "before", "after", "as")
+
+
+class ClauseTree:
+    def __init__(self, doc: Doc, first: int, last: int, rules: ClaimRules):
+        self.doc, self.first, self.last, self.rules = doc, first, last, rules
+
+    def inside(self, t: Token) -> bool:
+        return self.first <= t.i < self.last
+
+    def parent(self, t: Token) -> Token | None:
+        return t.head if t.head.i != t.i and self.inside(t.head) else None
+
+    def depth(self, t: Token) -> int:
+        steps = 0
+        while (p := self.parent(t)) is not None and steps < 60:
+            t, steps = p, steps + 1
+        return steps
+
+    def kids(self, t: Token, *deps: str) -> list[Token]:
+        return [c for c in t.children if self.inside(c) and (not deps or c.dep_ in deps)]
+
+    def verbal(self, a: int, b: int) -> bool:
+        return any(self.doc[i].tag_ in FINITE for i in range(a, b))
+
+    def that_clause(self, c: Token) -> bool:
+        """A clause opened by "that" (not "so that", "such that"): content, however it is parsed."""
+        marks = self.kids(c, "mark")
+        if not marks or marks[0].lower_ != "that":
+            return False
+        before = self.doc[marks[0].i - 1] if marks[0].i > self.first else None
+        return before is None or before.lower_ not in ("so", "such", "order", "now", "provided", "given")
+
+    def adverbial(self, clause: Token) -> bool:
+        """"although he had not yet consulted ...", parsed as a complement: a concession, not content."""
+        return any(m.lower_ in ADVERBIAL for m in self.kids(clause, "mark"))
+
+    def introduced_by_wh(self, clause: Token) -> bool:
+        first = clause.left_edge
+        return any(m.lower_ in WH for m in self.kids(clause, "mark")) or (first.lower_ in WH and first.i < clause.i)
+
+    def main(self, t: Token) -> bool:
+        """On the sentence's main line: reached from its root through clauses that are asserted
+        (complements, conjuncts), not through a relative, adverbial or infinitive clause."""
+        for _ in range(12):
+            parent = self.parent(t)
+            if parent is None:
+                return True
+            if t.dep_ not in ("ccomp", "conj", "parataxis", "prep", "pobj") or (t.dep_ in ("prep", "pobj") and t.pos_ in VERBAL):
+                return False
+            t = parent
+        return False
+
+    def holder(self, verb: Token) -> int | None:
+        """Who holds the frame: the subject, else the agent of a passive, else the subject the
+        verb shares (a conjunct, an xcomp: "X is expected to put forward", "X asked me to report")."""
+        for _ in range(4):
+            subjects = self.kids(verb, "nsubj", "nsubjpass", "csubj")
+            if subjects and subjects[0].dep_ != "nsubjpass":
+                return subjects[0].i
+            for agent in self.kids(verb, "agent"):
+                for obj in self.kids(agent, "pobj"):
+                    return obj.i
+            if subjects:
+                return None if verb.dep_ != "xcomp" else subjects[0].i
+            parent = self.parent(verb)
+            if parent is None or verb.dep_ not in ("conj", "xcomp", "advcl", "acomp"):
+                return None
+            if verb.dep_ == "xcomp":
+                objects = self.kids(parent, "dobj")
+                if objects and parent.lemma_.lower() in self.rules.frame_verbs:
+                    return objects[0].i
+                passive = self.kids(parent, "nsubjpass")
+                if passive:
+                    return passive[0].i
+            verb = parent
+        return None
+
+    def owner(self, noun: Token) -> int | None:
+        """The holder of a framing noun: "his replies", "a telegram from X", "the requests of the CC"."""
+        for c in self.kids(noun, "poss"):
+            return c.i
+        for prep in self.kids(noun, "prep"):
+            if prep.lower_ in ("from", "of", "by"):
+                for obj in self.kids(prep, "pobj"):
+                    if obj.pos_ in ("PROPN", "PRON") or obj.lemma_.lower() in self.rules.groups:
+                        return obj.i
+        return None
+
+    def phrasal(self, t: Token, pairs) -> bool:
+        lemma = t.lemma_.lower()
+        return any((lemma, c.lower_) in pairs for c in self.kids(t, "prt", "advmod", "oprd", "acomp", "dobj", "prep"))
