@@ -101,12 +101,13 @@ def is_prose(line: _Line, record, rules: ClaimRules, by_shape: bool = True) -> b
     return not is_apparatus(line.text, rules, by_shape) and any(c.isalpha() for c in line.text)
 
 
-def is_apparatus(text: str, rules: ClaimRules, by_shape: bool = True) -> bool:
+def is_apparatus(text: str, rules: ClaimRules, by_shape: bool = True, sentence: bool = False) -> bool:
     """A header, routing, transmission or handling line, a title or a table row, by the patterns
-    of `claim_lines.jsonl` and by shape: capitals or title case without a full stop, columns."""
+    of `claim_lines.jsonl` and by shape: capitals or title case without a full stop, columns. A
+    `sentence` is judged by the patterns that do not need a whole line ("Sent Dept 2180, ...")."""
     punctuated = bool(SENTENCE_END.search(text))
     for pattern in rules.apparatus_lines:
-        if pattern.unpunctuated and punctuated:
+        if pattern.unpunctuated and (punctuated or sentence):
             continue
         if pattern.regex.search(text) if pattern.anywhere else pattern.regex.match(text):
             return True

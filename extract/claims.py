@@ -64,7 +64,7 @@ class ClaimFinder:
             self.speakers.enter(index, turn)
             pending: list[Found] = []
             for number, (a, b) in enumerate(sentence_spans(self.source.text, self.sentences, start, block.end, self.rules.abbreviations)):
-                if is_apparatus(self.source.text[a:b].strip(), self.rules, by_shape=False):
+                if is_apparatus(self.source.text[a:b].strip(), self.rules, by_shape=False, sentence=True):
                     continue  # "Sent Dept 2180, repeated info USUN 368.", "Dept please pass USUN niact."
                 units = sentence_units(self.doc, a, b, self.rules)
                 answered = answered_no(self.source.text, self.sentences, b, block.end, self.rules.negative_answers)

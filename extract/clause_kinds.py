@@ -47,6 +47,10 @@ def says_nothing(tree, a: int, b: int, head: Token, content: Token, frames: list
     ("To confirm the following directive:") or frames a clause with a subject of its own ("We
     believe the government should answer the note as follows:"); without a frame, a pointer or a
     few words ("Following is summary of his remarks:", "Two copies made:") say nothing."""
+    if not any(tree.doc[i].pos_ in VERBAL for i in range(a, b)):
+        return True  # "Approximate strength in personnel and aircraft at the main bases:"
+    if any(tree.doc[i].pos_ == "VERB" and tree.doc[i].lemma_.lower() in tree.rules.topic_verbs for i in range(a, b)):
+        return True  # "In the course of it Comrade Mao Tse-tung briefly dealt with these questions:"
     if frames:
         if any(f.kind in ("decision", "order", "refusal") for f in frames):
             return False

@@ -65,6 +65,8 @@ class ClauseTree:
                 return True
             if t.dep_ not in ("ccomp", "conj", "parataxis", "prep", "pobj") or (t.dep_ in ("prep", "pobj") and t.pos_ in VERBAL):
                 return False
+            if t.dep_ == "ccomp" and self.introduced_by_wh(t):
+                return False  # "what the Communists are able to do, and are likely to do"
             t = parent
         return False
 
