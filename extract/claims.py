@@ -25,7 +25,7 @@ from archivekg.extract.claim_lines import Block, answered_no, bracketed, is_appa
 from archivekg.extract.claim_regions import region_of
 from archivekg.extract.claim_rules import ClaimRules, CueHit, cue_matcher
 from archivekg.extract.claim_voice import FIRST, SECOND, Speakers, frame_holder
-from archivekg.extract.frames import Unit, sentence_units
+from archivekg.extract.frames import Unit, sentence_units, token_starts
 from archivekg.extract.model import Claim, DocumentRecord, Entity, ResolvedMention, SourceText, TextSpan
 
 MIN_WORDS = 3
@@ -54,6 +54,7 @@ class ClaimFinder:
         by_id = rules.by_id
         self.hits = [CueHit(by_id[doc.vocab.strings[m]], s, e) for m, s, e in matcher(doc)]
         self.sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        self.starts = token_starts(doc)
         self.brackets = bracketed(source.text)
 
     def claims(self) -> list[Claim]:
@@ -66,7 +67,7 @@ class ClaimFinder:
             for number, (a, b) in enumerate(sentence_spans(self.source.text, self.sentences, start, block.end, self.rules.abbreviations)):
                 if is_apparatus(self.source.text[a:b].strip(), self.rules, by_shape=False, sentence=True):
                     continue  # "Sent Dept 2180, repeated info USUN 368.", "Dept please pass USUN niact."
-                units = sentence_units(self.doc, a, b, self.rules)
+                units = sentence_units(self.doc, a, b, self.rules, self.starts)
                 answered = answered_no(self.source.text, self.sentences, b, block.end, self.rules.negative_answers)
                 if number == 0 and b < block.end and self.heading(units):
                     continue

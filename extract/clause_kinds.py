@@ -31,7 +31,7 @@ def indirect_question(tree, content: Token) -> bool:
 
 def points_at_end(tree, a: int, b: int, head: Token) -> bool:
     """"... asked me to report the following to you.", "What follows is a general account ..."."""
-    words = [tree.doc[i] for i in range(a, b) if tree.doc[i].is_alpha]
+    words = [tree.tok(i) for i in range(a, b) if tree.tok(i).is_alpha]
     for i, t in enumerate(words):
         if t.lower_ in tree.rules.pointers:
             if len(words) - i <= 3:
@@ -47,21 +47,21 @@ def says_nothing(tree, a: int, b: int, head: Token, content: Token, frames: list
     ("To confirm the following directive:") or frames a clause with a subject of its own ("We
     believe the government should answer the note as follows:"); without a frame, a pointer or a
     few words ("Following is summary of his remarks:", "Two copies made:") say nothing."""
-    if not any(tree.doc[i].pos_ in VERBAL for i in range(a, b)):
+    if not any(tree.tok(i).pos_ in VERBAL for i in range(a, b)):
         return True  # "Approximate strength in personnel and aircraft at the main bases:"
-    if any(tree.doc[i].pos_ == "VERB" and tree.doc[i].lemma_.lower() in tree.rules.topic_verbs for i in range(a, b)):
+    if any(tree.tok(i).pos_ == "VERB" and tree.tok(i).lemma_.lower() in tree.rules.topic_verbs for i in range(a, b)):
         return True  # "In the course of it Comrade Mao Tse-tung briefly dealt with these questions:"
     if frames:
         if any(f.kind in ("decision", "order", "refusal") for f in frames):
             return False
         return not (content.i != head.i and tree.kids(content, "nsubj", "nsubjpass"))
-    words = [tree.doc[i] for i in range(a, b) if tree.doc[i].is_alpha]
+    words = [tree.tok(i) for i in range(a, b) if tree.tok(i).is_alpha]
     return any(t.lower_ in tree.rules.pointers for t in words) or len(words) <= 5
 
 
 def narration(tree, head: Token, content: Token, frames: list[Frame]) -> bool:
     rules = tree.rules
-    if any(f.token == head.i and f.content and f.kind != "speech" for f in frames) or any(f.content and tree.kids(tree.doc[f.token], *CONTENT) for f in frames if f.token == head.i):
+    if any(f.token == head.i and f.content and f.kind != "speech" for f in frames) or any(f.content and tree.kids(tree.tok(f.token), *CONTENT) for f in frames if f.token == head.i):
         return False  # "went on to stress that ...", "decided to ...": framed content is asserted
     tops = {head, content, *(c for c in tree.kids(head, "ccomp", "conj") if c.pos_ in VERBAL and not frames)}
     for t in tops:

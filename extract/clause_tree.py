@@ -19,26 +19,38 @@ ADVERBIAL = ("although", "though", "because", "since", "unless", "until", "while
 
 
 class ClauseTree:
+    """The tree's tokens are made once (spaCy makes a new Token object on every access)."""
+
     def __init__(self, doc: Doc, first: int, last: int, rules: ClaimRules):
         self.doc, self.first, self.last, self.rules = doc, first, last, rules
+        self.tokens = {t.i: t for t in doc[first:last]}
+        self._kids: dict[int, list[Token]] = {}
+        self._depth: dict[int, int] = {}
+
+    def tok(self, i: int) -> Token:
+        return self.tokens[i] if i in self.tokens else self.tok(i)
 
     def inside(self, t: Token) -> bool:
         return self.first <= t.i < self.last
 
     def parent(self, t: Token) -> Token | None:
-        return t.head if t.head.i != t.i and self.inside(t.head) else None
+        head = t.head.i
+        return self.tokens[head] if head != t.i and head in self.tokens else None
 
     def depth(self, t: Token) -> int:
-        steps = 0
-        while (p := self.parent(t)) is not None and steps < 60:
-            t, steps = p, steps + 1
-        return steps
+        if t.i not in self._depth:
+            parent = self.parent(t)
+            self._depth[t.i] = 0  # a guard against a cycle
+            self._depth[t.i] = 0 if parent is None else min(self.depth(parent) + 1, 60)
+        return self._depth[t.i]
 
     def kids(self, t: Token, *deps: str) -> list[Token]:
-        return [c for c in t.children if self.inside(c) and (not deps or c.dep_ in deps)]
+        if t.i not in self._kids:
+            self._kids[t.i] = [self.tokens[c.i] for c in t.children if c.i in self.tokens]
+        return [c for c in self._kids[t.i] if not deps or c.dep_ in deps]
 
     def verbal(self, a: int, b: int) -> bool:
-        return any(self.doc[i].tag_ in FINITE for i in range(a, b))
+        return any(self.tok(i).tag_ in FINITE for i in range(a, b))
 
     def that_clause(self, c: Token) -> bool:
         """A clause opened by "that" (not "so that", "such that"): content, however it is parsed."""

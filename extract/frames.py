@@ -18,6 +18,7 @@ knows grammar and the word lists of `ClaimRules`, nothing about documents.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -58,19 +59,24 @@ class Unit:
     words: int
 
 
-def sentence_units(doc: Doc, start: int, end: int, rules: ClaimRules) -> list[Unit]:
-    """The clauses of the sentence text doc.text[start:end]."""
-    first, last = _token_range(doc, start, end)
+def sentence_units(doc: Doc, start: int, end: int, rules: ClaimRules, starts: list[int] | None = None) -> list[Unit]:
+    """The clauses of the sentence text doc.text[start:end]; `starts`: every token's start
+    offset (`token_starts(doc)`), when the caller reads many sentences of one Doc."""
+    first, last = _token_range(doc, start, end, starts if starts is not None else token_starts(doc))
     if last - first < 1:
         return []
     sentence = _Sentence(doc, first, last, rules)
     return [u for u in (sentence.unit(a, b) for a, b in sentence.pieces()) if u is not None]
 
 
-def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    first = next((t.i for t in doc if t.idx >= start), len(doc))
+def token_starts(doc: Doc) -> list[int]:
+    return [t.idx for t in doc]
+
+
+def _token_range(doc: Doc, start: int, end: int, starts: list[int]) -> tuple[int, int]:
+    first = bisect_left(starts, start)
     last = first
-    while last < len(doc) and doc[last].idx + len(doc[last]) <= end:
+    while last < len(doc) and starts[last] + len(doc[last]) <= end:
         last += 1
     return first, last
 
@@ -84,7 +90,7 @@ class _Sentence(ClauseTree):
 
     def subordinate(self, cut: int) -> bool:
         """A piece that opens with "because", "if", "only because", "although" belongs to the clause before it."""
-        doc = self.doc
+        doc = self.tokens
         i = cut
         while i < self.last and (doc[i].is_punct or doc[i].is_space or doc[i].dep_ == "cc"):
             i += 1
@@ -97,7 +103,7 @@ class _Sentence(ClauseTree):
 
     def cuts(self):
         yield from self.enclosure_cuts()
-        doc = self.doc
+        doc = self.tokens
         for i in range(self.first, self.last):
             t = doc[i]
             if t.text in (";", ":") and self.verbal(self.first, i) and self.verbal(i + 1, self.last):
@@ -114,7 +120,7 @@ class _Sentence(ClauseTree):
     def enclosure_cuts(self):
         """A quotation or a parenthesis holding a clause of its own is a clause of its own:
         "(our troops are poorly equipped, there is no confidence ...)", "“Mao Zedong replied ...”"."""
-        doc, i = self.doc, self.first
+        doc, i = self.tokens, self.first
         while i < self.last:
             closing = {"(": ")", "“": "”", '"': '"'}.get(doc[i].text)
             if closing is None:
@@ -145,11 +151,11 @@ class _Sentence(ClauseTree):
 
     def points_ahead(self, a: int, b: int) -> bool:
         """A colon after "the following" / "as follows" introduces, it does not join two claims."""
-        return any(self.doc[i].lower_ in self.rules.pointers for i in range(a, b))
+        return any(self.tok(i).lower_ in self.rules.pointers for i in range(a, b))
 
     # -- one clause ----------------------------------------------------------------------------
     def unit(self, a: int, b: int) -> Unit | None:
-        doc = self.doc
+        doc = self.tokens  # index -> the tree's own Token objects
         words = [doc[i] for i in range(a, b) if not doc[i].is_space and not doc[i].is_punct]
         if not words:
             return None
@@ -215,7 +221,7 @@ class _Sentence(ClauseTree):
             if frame is None:
                 break
             inside.append(frame)
-            inner = (self.content_of(self.doc[frame.token]) if frame.token != content.i else None) or self.content_of(content)
+            inner = (self.content_of(self.tok(frame.token)) if frame.token != content.i else None) or self.content_of(content)
             if inner is None or not (a <= inner.i < b):
                 break
             content = inner
@@ -262,7 +268,7 @@ class _Sentence(ClauseTree):
         a colon; for speech also what it is about ("spoke of the danger"); for opinion a clause or
         a predicate ("regards as correct", "think it unwise"); any object for the other frames."""
         clauses = self.kids(t, *CONTENT, "oprd")
-        colon = any(self.doc[i].text == ":" for i in range(t.i, min(t.i + 12, self.last)))
+        colon = any(self.tok(i).text == ":" for i in range(t.i, min(t.i + 12, self.last)))
         if kind == "speech":
             about = [p for p in self.kids(t, "prep") if p.lower_ in ("of", "on", "about") and any(o.pos_ != "PRON" for o in self.kids(p, "pobj"))]
             said = [o for o in self.kids(t, "dobj") if o.lemma_.lower() in self.rules.frame_nouns or self.kids(o, "acl", "ccomp", "relcl")]

@@ -25,7 +25,7 @@ SPINE = ("ccomp", "xcomp", "conj", "acomp", "attr", "oprd", "aux", "auxpass", "n
 
 
 def is_negative(tree, a: int, b: int, head: Token, content: Token, frames: list[Frame]) -> bool:
-    doc, rules = tree.doc, tree.rules
+    doc, rules = tree.tokens, tree.rules
     opener = next((doc[i] for i in range(a, b) if not doc[i].is_punct and not doc[i].is_space), None)
     if opener is not None and opener.lower_ in ("nor", "neither") and opener.i < head.i:
         return True  # "...; nor do we accept the assertion", "neither hurry nor lose time"
@@ -49,7 +49,7 @@ def is_negative(tree, a: int, b: int, head: Token, content: Token, frames: list[
 def spine(tree, head: Token, content: Token, frames: list[Frame], a: int, b: int) -> set[int]:
     """The predicates whose negation negates the clause: the head, the asserted predicate and
     the chain between them, with their conjuncts, complements and auxiliaries."""
-    seeds = {head, content} | {tree.doc[f.token] for f in frames if a <= f.token < b}
+    seeds = {head, content} | {tree.tok(f.token) for f in frames if a <= f.token < b}
     seen: set[int] = set()
     todo = [t for t in seeds if a <= t.i < b]
     while todo:
