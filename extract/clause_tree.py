@@ -52,6 +52,14 @@ class ClauseTree:
     def verbal(self, a: int, b: int) -> bool:
         return any(self.tok(i).tag_ in FINITE for i in range(a, b))
 
+    def clausal(self, a: int, b: int) -> bool:
+        """A clause is there: a finite verb, or a verb with a subject ("that the parallel be fixed")."""
+        return any(t.tag_ in FINITE or (t.pos_ in VERBAL and self.kids(t, "nsubj", "nsubjpass")) for t in (self.tok(i) for i in range(a, b)))
+
+    def relative(self, verb: Token) -> bool:
+        """A relative clause with its relative word ("at which firing ... cease"), not a fronted object."""
+        return verb.dep_ in ("relcl", "acl") and any(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in verb.subtree if t.i < verb.i and self.inside(t))
+
     def that_clause(self, c: Token) -> bool:
         """A clause opened by "that" (not "so that", "such that"): content, however it is parsed."""
         marks = self.kids(c, "mark")

@@ -106,7 +106,7 @@ class _Sentence(ClauseTree):
         doc = self.tokens
         for i in range(self.first, self.last):
             t = doc[i]
-            if t.text in (";", ":") and self.verbal(self.first, i) and self.verbal(i + 1, self.last):
+            if t.text in (";", ":") and self.clausal(self.first, i) and self.clausal(i + 1, self.last):
                 if t.text == ":" and self.points_ahead(self.first, i):
                     continue
                 yield i + 1
@@ -162,6 +162,13 @@ class _Sentence(ClauseTree):
         lead = a
         while lead < b and (doc[lead].is_space or doc[lead].is_punct or doc[lead].dep_ == "cc" or (doc[lead].dep_ == "mark" and doc[lead].lower_ == "that")):
             lead += 1
+        for width in (3, 2):  # an inline list marker: "(b) that ...", "b) that ..."
+            marker = [doc[i].text for i in range(lead, min(lead + width, b))]
+            if len(marker) == width and marker[-1] == ")" and (width == 2 or marker[0] == "(") and len(marker[-2]) <= 2 and marker[-2].isalnum():
+                lead += width
+                break
+        while lead < b and (doc[lead].is_space or doc[lead].is_punct or doc[lead].dep_ == "cc" or (doc[lead].dep_ == "mark" and doc[lead].lower_ == "that")):
+            lead += 1
         tail = b
         while tail > lead and (doc[tail - 1].is_space or doc[tail - 1].text in (",", ";", ":", "-", "—")):
             tail -= 1
@@ -170,7 +177,7 @@ class _Sentence(ClauseTree):
         span_words = [doc[i] for i in range(lead, tail) if not doc[i].is_space]
         head = min((t for t in span_words if not t.is_punct), key=lambda t: (self.depth(t), t.pos_ not in VERBAL, t.i), default=span_words[0])
         if head.pos_ not in VERBAL:  # "Four billion we cannot give.": the parser's root is the fronted object
-            verbs = [t for t in span_words if t.pos_ in VERBAL and self.kids(t, "nsubj", "nsubjpass") and self.depth(t) <= self.depth(head) + 1]
+            verbs = [t for t in span_words if t.pos_ in VERBAL and self.kids(t, "nsubj", "nsubjpass") and self.depth(t) <= self.depth(head) + 1 and not self.relative(t)]
             head = verbs[0] if verbs else head
         frames, content = self.frames_of(head, lead, tail)
         negative = is_negative(self, a, tail, head, content, frames)
