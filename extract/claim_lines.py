@@ -17,7 +17,7 @@ from archivekg.extract.claim_rules import ClaimRules
 LIST_MARKER = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4}|[IVX]{1,4})[.)]|\(\d{1,2}\)|\([a-z]\))\s+")
 SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}\.|[A-Z][\w'’-]*(?: [\w'’-]+){0,2}:)\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.!?;:][\"”'’)\]]*$")
-COLUMNS = re.compile(r"\S {4,}\S")  # a table row or a header laid out in columns
+COLUMNS = re.compile(r"\S {8,}\S|\S {4,}\S.*\S {4,}\S")  # a table row or a header laid out in columns
 WRAP_WORDS = 8  # a line this long that does not end a sentence runs on into the next
 TURN = re.compile(r"([A-Z][\w'’.-]+(?: [A-Z][\w'’-]+){0,3})\s*[.:]\s+(?=\S)")  # "Stalin. ...", "KIM IL SUNG: ..."
 BRACKETS = re.compile(r"\[[^\[\]]{12,}\]")  # an editor's note or gloss
