@@ -133,8 +133,19 @@ class _Sentence(ClauseTree):
             opens_subordinate = inside and (any(t.dep_ == "mark" for t in inside[:2]) or inside[0].lower_ in ("see", "cf"))
             if sum(t.is_alpha for t in inside) >= 3 and any(t.tag_ in FINITE for t in inside) and not opens_subordinate:
                 yield i
-                yield j + 1
+                if not self.continued(j + 1, closing):
+                    yield j + 1
             i = j + 1
+
+    def continued(self, k: int, mark: str) -> bool:
+        """'"We are leaving Shanghai alone," he said, "so that ..."': the quotation goes on after the
+        speech tag with a clause that depends on it; the two are one clause."""
+        doc = self.tokens
+        following = [doc[x] for x in range(k, min(k + 8, self.last))]
+        opening = next((n for n, t in enumerate(following) if t.text in ("“", mark) and n > 0), None)
+        if opening is None or not any(self.rules.frame_verbs.get(t.lemma_.lower()) == "speech" for t in following[:opening]):
+            return False
+        return any(t.dep_ == "mark" for t in following[opening + 1 : opening + 3])
 
     def clausal_conj(self, cc: Token) -> bool:
         head = cc.head
