@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from archivekg.extract import sentences  # noqa: F401 - registers the archivekg_line_sentences factory
 from archivekg.extract.rules import RuleSet
 
 # the labels our ruler assigns; the model's own labels are mapped in the mentions stage
@@ -227,6 +228,8 @@ class EntityCleanup:
 def build_pipeline(model: str, rules: RuleSet) -> Language:
     """The spaCy model, the gazetteer ruler before its NER, and the clean-up after it."""
     nlp = load_model(model)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("archivekg_line_sentences", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="archivekg_gazetteer", before="ner", config={"validate": True})
     ruler.add_patterns(gazetteer_patterns(nlp, rules))
     nlp.add_pipe(

@@ -258,7 +258,7 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
             citation_cues=parse_cues(files.jsonl("citations.jsonl")),
             dates=parse_date_rules(files.json("date_words.json"), files.jsonl("date_patterns.jsonl")),
             figures=parse_figure_rules(files),
-            claims=parse_claim_rules(files.jsonl("claim_cues.jsonl"), "claim_cues.jsonl"),
+            claims=parse_claim_rules(files),
             profiles=tuple(str(p) for p in profiles),
         )
     except GazetteerError:
