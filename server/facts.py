@@ -16,18 +16,22 @@ import pyoxigraph as ox
 from archivekg.extract.vocab import KG, OA, OWL, RDF, SCHEMA, SKOS
 from archivekg.server import urls
 from archivekg.server.describe import incoming, outgoing, select, select_each
-from archivekg.server.markup import snippet
+from archivekg.server.markup import plain, snippet
 from archivekg.server.titles import display, first_rows, humanize, humanize_class, local_name, predicate_name, titled, value_of
 
 # predicates some pages show in a place of their own (not again in the statement table)
 ANNOTATION_LINKS = {OA.hasBody, OA.hasSource}
 SHOWN = 25  # items of one list shown on a page (values of one predicate, claims, figures, documents)
 SNIPPETS_SHOWN = 10  # mentions shown per document on an entity page
+PSEUDONYM = ox.NamedNode(KG.iri + "pseudonym")  # rdfs:subPropertyOf skos:altLabel
+DESCRIPTION = ox.NamedNode(SCHEMA.iri + "description")
+BIRTH_DATE, DEATH_DATE = ox.NamedNode(SCHEMA.iri + "birthDate"), ox.NamedNode(SCHEMA.iri + "deathDate")
 
 
 def more(total: int, shown: int, query: str) -> dict | None:
-    """'and N more', linked to a SPARQL query that lists them all; None when all are shown."""
-    return {"count": total - shown, "href": urls.sparql(query)} if total > shown else None
+    """'and N more', linked to the query editor with a query that lists them all (run when
+    it opens); None when all are shown."""
+    return {"count": total - shown, "href": urls.editor(query), "query": query} if total > shown else None
 
 
 def listing(items: list, total: int, query: str) -> dict:
@@ -78,14 +82,67 @@ def wikidata(node: ox.NamedNode) -> list[dict]:
     return [{"id": urls.wikidata_id(w.value), "href": w.value} for w in objects(node, OWL.sameAs) if urls.wikidata_id(w.value)]
 
 
+def pseudonyms(node: ox.NamedNode) -> list[str]:
+    """Names the thing went by to hide who it was (kg:pseudonym: FILIPPOV for Stalin)."""
+    return sorted({p.value for p in objects(node, PSEUDONYM)}, key=str.lower)
+
+
 def other_names(node: ox.NamedNode) -> list[str]:
-    return sorted({a.value for a in objects(node, SKOS.altLabel)})
+    """Its other spellings (skos:altLabel), not counting its pseudonyms (also altLabels)."""
+    hidden = {p.lower() for p in pseudonyms(node)}
+    return sorted({a.value for a in objects(node, SKOS.altLabel) if a.value.lower() not in hidden}, key=str.lower)
+
+
+def in_english(literals: list) -> str:
+    """The English one of some literals (else one without a language, else any), or ''."""
+    ranked = sorted(literals, key=lambda lit: (0 if lit.language == "en" else 1 if not lit.language else 2, lit.value))
+    return ranked[0].value if ranked else ""
+
+
+def description(node: ox.NamedNode) -> str:
+    """Its one-line description (schema:description), as the gazetteer gives it."""
+    return in_english(objects(node, DESCRIPTION))
+
+
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+def readable_date(value: str) -> str:
+    """'1893-12-26' -> '26 December 1893'; '1893' stays '1893'; anything else as it is."""
+    parts = value.split("T")[0].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
+def life_dates(node: ox.NamedNode) -> str:
+    """'26 December 1893 – 9 September 1976', 'born 1893', 'died 1976' or ''."""
+    born = [readable_date(b.value) for b in objects(node, BIRTH_DATE)][:1]
+    died = [readable_date(d.value) for d in objects(node, DEATH_DATE)][:1]
+    if born and died:
+        return f"{born[0]} – {died[0]}"
+    return f"born {born[0]}" if born else f"died {died[0]}" if died else ""
 
 
 def own_text(node: ox.NamedNode) -> str | None:
     """The schema:text of a quoted message (or any node that carries one)."""
     texts = objects(node, SCHEMA.text)
     return texts[0].value if texts else None
+
+
+CORRESPONDENCE = {"sender": (SCHEMA.sender, SCHEMA.author), "recipient": (SCHEMA.recipient, SCHEMA.ccRecipient)}
+
+
+def correspondence(node: ox.NamedNode, kind: str, slug: str) -> list[dict]:
+    """How many documents it sent (or wrote) and received, each linked to that list."""
+    found = []
+    for role, predicates in CORRESPONDENCE.items():
+        documents = {t.subject for t in incoming(node) if t.predicate in predicates and (urls.split_iri(t.subject.value) or ("",))[0] == "document"}
+        if documents:
+            found.append({"role": role, "count": len(documents), "href": urls.documents({role: f"{kind}/{slug}"})})
+    return found
 
 
 PLACE = """SELECT ?this ?doc ?start ?end ?exact ?prefix ?suffix WHERE {
@@ -115,7 +172,8 @@ def places(nodes) -> dict:
     names = titled({row["doc"] for row in found.values()})
     result = {}
     for node, row in found.items():
-        href = urls.in_document(row["doc"].value, anchor_for(node, int(row["start"].value), int(row["end"].value)))
+        start = int(row["start"].value)
+        href = urls.in_document(row["doc"].value, anchor_for(node, start, int(row["end"].value)), start)
         result[node] = {"document": display(row["doc"], names), "href": href, "snippet": snippet(value_of(row, "prefix"), value_of(row, "exact"), value_of(row, "suffix"), href)}
     return result
 
@@ -147,7 +205,8 @@ def mentions(node: ox.NamedNode) -> dict:
         doc = found[r["doc"]]
         doc["count"] += 1
         if len(doc["snippets"]) < SNIPPETS_SHOWN:
-            href = urls.in_document(r["doc"].value, urls.mention_anchor(int(r["start"].value), int(r["end"].value)))
+            start = int(r["start"].value)
+            href = urls.in_document(r["doc"].value, urls.mention_anchor(start, int(r["end"].value)), start)
             doc["snippets"].append(snippet(value_of(r, "prefix"), value_of(r, "exact"), value_of(r, "suffix"), href))
     for doc, entry in found.items():
         hidden = entry["count"] - len(entry["snippets"])
@@ -186,7 +245,7 @@ def claim_cards(claims: dict) -> list[dict]:
             "iri": node.value,
             "href": urls.page(node.value),
             "role": role,
-            "quote": get("quote").value if get("quote") else "",
+            "quote": plain(get("quote").value) if get("quote") else "",
             "polarity": local_name(get("polarity").value).lower() if get("polarity") else "unknown",
             "modality": humanize(local_name(get("modality").value)) if get("modality") else "",
             "claimant": display(get("claimant"), names) if get("claimant") else None,
@@ -226,7 +285,7 @@ def figures(node: ox.NamedNode) -> dict:
             continue
         r = found[f]
         amount = value_of(r, "count") or "–".join(v for v in (value_of(r, "min"), value_of(r, "max")) if v)
-        items.append({"href": urls.page(f.value), "quote": value_of(r, "quote"), "item": value_of(r, "item"), "amount": amount, "place": where.get(f)})
+        items.append({"href": urls.page(f.value), "quote": plain(value_of(r, "quote")), "item": value_of(r, "item"), "amount": amount, "place": where.get(f)})
     query = f"SELECT DISTINCT ?figure WHERE {{ ?figure a kg:MilitaryFigure ; kg:heldBy|kg:statedIn|kg:place {node} }}"
     return listing(items, len(every), query)
 
@@ -256,6 +315,6 @@ def neighbours(node: ox.NamedNode, limit: int = 10) -> list[dict]:
     for kind, links in sorted(grouped_links.items()):
         plural, anchor = GROUPED_KINDS[kind]
         predicate, direction = links[0]
-        text = f"{len(links)} {plural}" if len(links) > 1 else f"1 {kind}"
+        text = f"{len(links)} {plural}" if len(links) != 1 else f"1 {kind}"
         drawn.append({"text": text, "href": anchor, "kind": kind, "predicate": predicate_name(predicate, names), "direction": direction})
     return drawn
