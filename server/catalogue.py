@@ -59,7 +59,8 @@ def whole_number(text: str | None, default: int, low: int, high: int) -> int:
 
 
 def document_filter(args) -> DocumentFilter:
-    """The filter a request asks for; what cannot be read is named in `problems` and ignored."""
+    """The filter a request asks for; what cannot be read is named in `problems` (and then no
+    document fits, rather than every document seeming to)."""
     problems, values = [], {}
     for name, field in (("from", "date_from"), ("to", "date_to")):
         text = (args.get(name) or "").strip()
@@ -119,13 +120,16 @@ def matching(f: DocumentFilter) -> tuple[str, str, dict]:
 def documents(f: DocumentFilter) -> dict:
     """One page of the documents the filter picks, sorted, with how many there are in all."""
     body, having, bindings = matching(f)
-    total = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?d WHERE {{ {body} }} GROUP BY ?d {having} }} }}", **bindings)[0]["n"].value)
+    total = 0 if f.problems else int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?d WHERE {{ {body} }} GROUP BY ?d {having} }} }}", **bindings)[0]["n"].value)
     pages = max(1, -(-total // f.per))
     f = replace(f, page=min(f.page, pages))
-    rows = select(
+    # the title key is the title the page shows (titles.py): its name, else "Telegram No. 301", else "document KEY"
+    rows = [] if f.problems else select(
         f"""SELECT ?d (MIN(?x) AS ?when) (COALESCE(MIN(?x), "9999") AS ?when_key)
-        (LCASE(COALESCE(SAMPLE(?name), MIN(?number), STR(?d))) AS ?title_key) WHERE {{ {body}
-        OPTIONAL {{ ?d schema:name ?name }} OPTIONAL {{ ?d schema:identifier ?number }} }} GROUP BY ?d {having}
+        (LCASE(COALESCE(SAMPLE(?name), CONCAT(COALESCE(SAMPLE(?what), "document"), " No. ", MIN(?number)),
+                        CONCAT("document ", STRAFTER(STR(?d), "/id/document/")))) AS ?title_key) WHERE {{ {body}
+        OPTIONAL {{ ?d schema:name ?name }} OPTIONAL {{ ?d schema:identifier ?number }}
+        OPTIONAL {{ ?d kg:documentKind ?k BIND(STRAFTER(STR(?k), "#") AS ?what) }} }} GROUP BY ?d {having}
         ORDER BY {SORTS[f.sort]} LIMIT {f.per} OFFSET {(f.page - 1) * f.per}""",
         **bindings,
     )
@@ -155,6 +159,8 @@ DOCUMENT_FACTS = """SELECT ?this ?kind ?number ?sender ?recipient WHERE { OPTION
 
 def counts_by_day(f: DocumentFilter) -> list[tuple[str, int]]:
     """(day, how many of the filter's documents have it as their earliest date), by day."""
+    if f.problems:
+        return []
     body, having, bindings = matching(f)
     rows = select(
         f"""SELECT ?day (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?d (MIN(?x) AS ?when) WHERE {{ {body} }} GROUP BY ?d {having} }}

@@ -7,9 +7,12 @@ other pages link to (`#m-<start>-<end>`, `#claim-<slug>`, `#figure-<slug>`, `#pa
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+import bisect
 
-from archivekg.extract.vocab import SCHEMA, XSD
+import pyoxigraph as ox
+from flask import current_app
+
+from archivekg.extract.vocab import SCHEMA
 from archivekg.server import deadline, text_window, urls
 from archivekg.server.describe import select, select_each
 from archivekg.server.facts import SHOWN, claim_cards, listing, objects, places
@@ -18,14 +21,29 @@ from archivekg.server.markup import Mark, marked_text
 
 ANNOTATIONS = """SELECT DISTINCT ?body ?start ?end ?polarity WHERE {
   ?a oa:hasBody ?body ; oa:hasTarget ?t . ?t oa:hasSource ?this ; oa:hasSelector ?p .
-  ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . FILTER(?start < ?last && ?end > ?first)
-  OPTIONAL { ?body kg:polarity ?polarity } } ORDER BY ?start ?end"""
-# how many marks of each kind the whole text has (the IRI segment of what is marked)
-MARK_COUNTS = """SELECT ?kind (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?body ?start ?end WHERE {
-  ?a oa:hasBody ?body ; oa:hasTarget ?t . ?t oa:hasSource ?this ; oa:hasSelector ?p .
-  ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end } }
-  BIND(STRBEFORE(STRAFTER(STR(?body), ?space), "/") AS ?kind) } GROUP BY ?kind"""
+  ?p oa:start ?start ; oa:end ?end . OPTIONAL { ?body kg:polarity ?polarity } }"""
 SPAN_RANKS = {"part": 0, "claim": 1, "figure": 2}
+MARKS_KEPT_BYTES = 32 * 2**20  # the marks of the documents shown last, kept per build
+MARK_BYTES = 160  # about what one kept mark costs
+
+
+def all_marks(node: ox.NamedNode) -> list[tuple[int, int, ox.NamedNode, str]]:
+    """(start, end, body, polarity) of every mark of the document, by start: asked once per
+    document and build (one pass over its annotations), then kept, so that every page of a
+    long text costs only its own part of the list."""
+    from archivekg.server.memory import BuildMemory
+    from archivekg.server.storage import get_storage
+
+    kept = current_app.extensions.setdefault("archivekg.document_marks", BuildMemory(None, MARKS_KEPT_BYTES, MARKS_KEPT_BYTES // 4))
+    build = get_storage().build_id
+    marks = kept.get(build, (node,))
+    if marks is None:
+        rows = select(ANNOTATIONS, this=node)
+        polarity = lambda r: local_name(r["polarity"].value).lower() if r["polarity"] is not None else ""  # noqa: E731
+        found = ((int(r["start"].value), int(r["end"].value), r["body"], polarity(r)) for r in rows if isinstance(r["body"], ox.NamedNode))
+        marks = sorted(found, key=lambda m: (m[0], m[1], m[2].value, m[3]))
+        kept.put(build, (node,), marks, MARK_BYTES * len(marks) + 64)
+    return marks
 
 
 class NoSuchPage(LookupError):
@@ -41,30 +59,30 @@ def document_text(node: ox.NamedNode, number: int = 1) -> dict:
     if not 1 <= number <= pages:
         raise NoSuchPage(number)
     first, last = text_window.window(text, number)
-    integer = lambda n: ox.Literal(str(n), datatype=XSD.integer)  # noqa: E731
-    annotations = select(ANNOTATIONS, this=node, first=integer(first), last=integer(last))
+    marks_of_text = all_marks(node)
     deadline.check()
-    names = names_of({r["body"] for r in annotations})
-    marks = []
-    for r in annotations:
-        body, start, end = r["body"], int(r["start"].value) - first, int(r["end"].value) - first
+    shown = [m for m in marks_of_text[: bisect.bisect_left(marks_of_text, (last,))] if m[1] > first]
+    names = names_of({body for _, _, body, _ in shown})
+    marks, counts = [], {}
+    for start, end, body, polarity in marks_of_text:
+        parts = urls.split_iri(body.value)
+        if parts is not None:
+            kind = parts[0] if parts[0] in SPAN_RANKS else "mention"
+            counts[kind] = counts.get(kind, 0) + 1
+    for start, end, body, polarity in shown:
         parts = urls.split_iri(body.value)
         if parts is None:
             continue
         kind, slug = parts[0], parts[1]
         label = names.get(body) or f"{kind} {slug}"
+        within = max(start - first, 0), min(end, last) - first
         if kind in SPAN_RANKS:
-            polarity = local_name(r["polarity"].value).lower() if r["polarity"] is not None else ""
             classes = f"span {kind} {polarity}".strip()
             note = f"{kind} ({polarity})" if polarity else kind
-            marks.append(Mark(max(start, 0), min(end, last - first), "span" if kind == "part" else "mark", (("class", classes), ("title", note)), urls.span_anchor(kind, slug), SPAN_RANKS[kind]))
+            marks.append(Mark(*within, "span" if kind == "part" else "mark", (("class", classes), ("title", note)), urls.span_anchor(kind, slug), SPAN_RANKS[kind]))
         else:
             attrs = (("class", f"mention {kind}"), ("href", urls.page(body.value)), ("title", f"{label} ({kind})"))
-            marks.append(Mark(max(start, 0), min(end, last - first), "a", attrs, urls.mention_anchor(start + first, end + first), 3))
-    counts: dict = {}
-    for r in select(MARK_COUNTS, this=node, space=ox.Literal(urls.base_iri() + "id/")):
-        kind = r["kind"].value if r["kind"].value in SPAN_RANKS else "mention"
-        counts[kind] = counts.get(kind, 0) + int(r["n"].value)
+            marks.append(Mark(*within, "a", attrs, urls.mention_anchor(start, end), 3))
     deadline.check()
     link = lambda n: urls.text_page(node.value, n) if 1 <= n <= pages else None  # noqa: E731
     return {
