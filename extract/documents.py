@@ -1,62 +1,31 @@
 """The documents stage: a document's kind, title, people, dates, numbers, parts and citations.
 
-What a header line means is data (`data/document_headers.jsonl`): each pattern names the field
-it fills and where in the match to look. People are never strings: an entity-valued field
-takes the resolved mentions that fall inside the pattern's `value` group ("Author: Mao" ->
-mao-zedong, "TO FILIPPOV [STALIN]" -> joseph-stalin). Dates are resolved against the
-document's own date (its `Date:` header, else its first full date). Quoted messages, an
-editor's remarks and cited documents are found by `archivekg.extract.parts`.
+Metadata comes from the lines that carry it (`archivekg.extract.layout`): a title line gives
+the kind and the numbers, a heading or address line the sender and recipient, a date line the
+date, a signature below the body the sender, a greeting the recipient. People are never
+strings: an entity field takes the resolved mentions inside it ("TO FILIPPOV [STALIN]" ->
+joseph-stalin); where a line names only an office ("to the Secretary of State"), the office
+is recorded as such. Dates are resolved against the document's own date. Quoted and enclosed
+messages, an editor's remarks and cited documents are found by `archivekg.extract.parts`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from archivekg.extract.dates import find_dates, first_full_date
-from archivekg.extract.gazetteer import data_dir, load_jsonl
-from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
+from archivekg.extract.dates import DateRules, find_dates, first_full_date, match_dates
+from archivekg.extract.layout import classify_lines
+from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, Line, LineField, ResolvedMention, SourceText
 from archivekg.extract.parts import find_citations, find_parts
+from archivekg.extract.rules import RuleSet
 
 PERSON_KINDS = ("person", "organization", "unit")
-
-
-@dataclass(frozen=True)
-class HeaderPattern:
-    id: str
-    field: str
-    regex: re.Pattern
-    kind: str | None = None
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    """One header or footer line: which field, where its value is, and its groups."""
-
-    pattern: HeaderPattern
-    start: int
-    end: int
-    value: tuple[int, int] | None
-    groups: dict
-
-
-@lru_cache(maxsize=4)
-def load_header_patterns(directory: Path | None = None) -> tuple[HeaderPattern, ...]:
-    rows = load_jsonl((directory or data_dir()) / "document_headers.jsonl")
-    return tuple(HeaderPattern(r["id"], r["field"], re.compile(r["regex"]), r.get("kind")) for r in rows)
-
-
-def match_headers(text: str) -> list[HeaderMatch]:
-    found = []
-    for pattern in load_header_patterns():
-        for m in pattern.regex.finditer(text):
-            value = m.span("value") if "value" in pattern.regex.groupindex and m.group("value") is not None else None
-            found.append(HeaderMatch(pattern, m.start(), m.end(), value, m.groupdict()))
-    return found
+HEADER_KINDS = ("title", "heading", "address", "date", "citation", "routing", "stamp", "distribution", "greeting")
+_NUMBER_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+OFFICE_COVER = 0.6  # an entity mention covering this share of an office field is that entity, not an office
 
 
 def keys_in(mentions: list[ResolvedMention], start: int, end: int, kinds=PERSON_KINDS) -> tuple[str, ...]:
@@ -70,84 +39,165 @@ def keys_in(mentions: list[ResolvedMention], start: int, end: int, kinds=PERSON_
 
 
 def date_at(dates: list[DateValue], start: int, end: int, slack: int = 0) -> DateValue | None:
-    """The first date expression that starts inside [start, end + slack]."""
-    for d in dates:
-        if d.span and start <= d.span.start <= end + slack:
-            return d
-    return None
+    """The first resolved date expression that overlaps [start, end + slack], a full date
+    before a partial one."""
+    found = [d for d in dates if d.span and d.value and d.span.start <= end + slack and start < d.span.end]
+    return next((d for d in found if d.datatype in ("date", "dateTime")), found[0] if found else None)
 
 
-def reference_date(text: str, headers: list[HeaderMatch], doc_key: str) -> str | None:
-    """The document's own date: its `Date:` header, else the first full date of its text."""
-    for h in headers:
-        if h.pattern.field == "date_created" and h.value:
-            dated = find_dates(text[h.value[0] : h.value[1]], doc_key)
-            if dated and dated[0].value:
-                return dated[0].value
-    full = first_full_date(text)
+def fields_of(lines, name: str, kinds=None) -> list[tuple[Line, LineField]]:
+    return [(line, f) for line in lines if kinds is None or line.kind in kinds for f in line.fields if f.name == name]
+
+
+def reference_date(text: str, lines: tuple[Line, ...], key: str, rules: DateRules, matches) -> str | None:
+    """The document's own date: a date line's, else the first full date above the body, else
+    the first full date of the text."""
+    for _, f in fields_of(lines, "date") + fields_of(lines, "date_sent"):
+        dated = find_dates(text[f.start : f.end], key, rules)
+        if dated and dated[0].value and dated[0].datatype in ("date", "dateTime"):
+            return dated[0].value
+    head_end = next((line.start for line in lines if line.kind == "body"), len(text))
+    full = first_full_date(text[:head_end], rules) or first_full_date(text, rules, matches)
     return full[0] if full else None
 
 
-def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity]) -> DocumentRecord:
+def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity], rules: RuleSet) -> DocumentRecord:
     text, key = source.text, source.key
-    headers = match_headers(text)
-    dates = find_dates(text, key, reference_date(text, headers, key))
-    fields: dict[str, object] = {"kind": "document", "identifiers": []}
-    people: dict[str, list[str]] = {f: [] for f in ("author", "recipient", "copy_recipient", "origin")}
-    handled, signatures = [], []
-    for h in headers:
-        field, value = h.pattern.field, h.value
-        if field == "kind":
-            if fields["kind"] == "document":
-                fields["kind"] = h.pattern.kind
-            if h.groups.get("identifier") and h.groups["identifier"] not in fields["identifiers"]:
-                fields["identifiers"].append(h.groups["identifier"])
-        elif field == "title" and value and "title" not in fields:
-            fields["title"] = text[value[0] : value[1]].strip(" *")
-        elif field in people and value:
-            people[field].extend(k for k in keys_in(mentions, *value) if k not in people[field])
-        elif field in ("date_created", "date_received", "date_sent") and value and field not in fields:
-            found = date_at(dates, value[0], value[1], slack=4)
-            if found:
-                fields[field] = found
-            if h.groups.get("identifier") and h.groups["identifier"] not in fields["identifiers"]:
-                fields["identifiers"].append(h.groups["identifier"])
-        elif field == "publication" and value and "publication" not in fields:
-            fields["publication"] = text[value[0] : value[1]].strip(" *.,")
-            fields["publication_pages"] = h.groups.get("pages")
-        elif field == "copies" and h.groups.get("count"):
-            fields.setdefault("copies", int(h.groups["count"]))
-        elif field in ("deciphered", "typed") and value:
-            for person in keys_in(mentions, *value, kinds=("person",)):
-                handled.append((field, person, date_at(dates, *value)))
-        elif field == "signature" and value:
-            signatures.append((h.start, keys_in(mentions, *value, kinds=("person",))))
-    senders = [k for k in people["origin"] if entities.get(k) and entities[k].kind == "person"]
-    record = DocumentRecord(
-        key=key,
-        kind=fields["kind"],
-        title=fields.get("title"),
-        author_keys=tuple(people["author"]),
-        recipient_keys=tuple(people["recipient"]),
-        copy_recipient_keys=tuple(people["copy_recipient"]),
-        date_created=fields.get("date_created"),
-        date_sent=fields.get("date_sent"),
-        date_received=fields.get("date_received"),
-        identifiers=tuple(fields["identifiers"]),
-        publication=fields.get("publication"),
-        publication_pages=fields.get("publication_pages"),
-        copies=fields.get("copies"),
-        handled_by=tuple(handled),
-        dates=tuple(dates),
-    )
-    parts = find_parts(source, record, mentions, signatures)
-    inside = [(p.span.start, p.span.end) for p in parts if p.kind == "message"]
-    signed = [keys for start, keys in signatures if keys and not any(a <= start < b for a, b in inside)]
-    if not senders and signed and record.kind in MESSAGE_KINDS:
-        senders = list(signed[-1])
-    record = replace(record, sender_keys=tuple(senders), parts=tuple(parts))
-    citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions)]
+    lines = classify_lines(text, rules.layout)
+    matches = match_dates(text, rules.dates)
+    dates = find_dates(text, key, rules.dates, reference_date(text, lines, key, rules.dates, matches), matches=matches)
+    record = DocumentRecord(key=key, kind="document", lines=lines, dates=tuple(dates))
+    parts = find_parts(source, record, mentions, rules)
+    record = replace(record, parts=tuple(parts))
+    own = [line for line in lines if record.part_at(line.start) is None]  # the carrier's own lines
+    record = replace(record, **_metadata(text, own, mentions, entities, dates, rules))
+    parts = find_parts(source, record, mentions, rules)  # again: "your" and "me" in the intros now have a meaning
+    record = replace(record, parts=tuple(parts))
+    citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions, rules.citation_cues)]
     return replace(record, citations=tuple(citations), cited_works=cited_works(record, mentions, citations, entities))
+
+
+def _metadata(text, lines, mentions, entities, dates, rules: RuleSet) -> dict:
+    values: dict = {}
+    kinds = [rules.layout.kind_words.get(" ".join(text[f.start : f.end].lower().split())) for _, f in fields_of(lines, "document_kind")]
+    kinds += [line.document_kind for line in lines if line.document_kind]
+    named = [k for k in kinds if k and k != "letter-default"]
+    values["kind"] = named[0] if named else "letter" if "letter-default" in kinds else "document"
+    values["genre"] = next((line.genre for line in lines if line.genre), None)
+    title = fields_of(lines, "title")
+    if title:
+        values["title"] = text[title[0][1].start : title[0][1].end].strip(" *")
+    elif values["genre"]:
+        heading = next(line for line in lines if line.genre)
+        values["title"] = " ".join(text[heading.start : heading.end].split())
+    identifiers: list[str] = []
+    for _, f in fields_of(lines, "number"):
+        for number in _NUMBER_SPLIT.split(text[f.start : f.end].strip(" .,")):
+            if number and any(c.isdigit() for c in number) and number not in identifiers:
+                identifiers.append(number)
+    values["identifiers"] = tuple(identifiers)
+    for name in ("date", "date_sent", "date_received"):
+        found = [d for _, f in fields_of(lines, name) if (d := date_at(dates, f.start, f.end))]
+        full = [d for d in found if d.datatype in ("date", "dateTime")]
+        if found:
+            values["date_created" if name == "date" else name] = (full or found)[0]
+    if "date_created" not in values and "date_sent" not in values:
+        head_end = next((line.start for line in lines if line.kind == "body"), len(text))
+        first = next((d for d in dates if d.value and d.datatype in ("date", "dateTime") and d.span.start < head_end), None)
+        if first:
+            values["date_created"] = first
+    publication = fields_of(lines, "publication")
+    if publication:
+        values["publication"] = text[publication[0][1].start : publication[0][1].end].strip(" *.,")
+        pages = fields_of(lines, "pages")
+        values["publication_pages"] = text[pages[0][1].start : pages[0][1].end] if pages else None
+    copies = fields_of(lines, "copies")
+    if copies:
+        values["copies"] = int(text[copies[0][1].start : copies[0][1].end])
+    values.update(_people(text, lines, mentions, entities, values, dates))
+    return values
+
+
+def _people(text, lines, mentions, entities, values: dict, dates) -> dict:
+    def keys(name: str, kinds=PERSON_KINDS, line_kinds=None) -> list[str]:
+        found: list[str] = []
+        for _, f in fields_of(lines, name, line_kinds):
+            found.extend(k for k in keys_in(mentions, f.start, f.end, kinds) if k not in found)
+        return found
+
+    record_like = values.get("genre") == "record"
+    senders = keys("sender", line_kinds=HEADER_KINDS) + [k for k in keys("origin", ("person", "organization")) if entities[k].kind != "place"]
+    signed = _signatories(lines, mentions)
+    author = keys("author")
+    handled = []
+    for line, f in fields_of(lines, "clerk") + fields_of(lines, "participant", ("clerk",)):
+        role = next((text[g.start : g.end] for g in line.fields if g.name == "role"), "handled")
+        role = re.sub(r"[^a-z]", "", role.lower()) or "handled"
+        role = "typed" if role.startswith("typ") else role
+        for person in keys_in(mentions, f.start, f.end, ("person",)):
+            handled.append((role, person, date_at(dates, f.start, line.end)))
+    if record_like:
+        handled.extend(("signed", k, None) for k in signed)
+        signed = []
+    if not senders and not author:
+        senders = signed
+    recipients = keys("recipient", line_kinds=HEADER_KINDS + ("address",))
+    if not recipients:
+        recipients = keys("recipient", line_kinds=("greeting",))
+    if record_like:
+        senders, recipients = [k for k in senders if k in author], []
+    offices = []
+    if not senders and not author:
+        offices += [("sender", name) for name in _offices(text, lines, mentions, "sender_office")]
+    if not recipients:
+        offices += [("recipient", name) for name in _offices(text, lines, mentions, "recipient_office")]
+    senders += [k for _, k in offices if not isinstance(k, str) or False]
+    return {
+        "author_keys": tuple(author),
+        "sender_keys": tuple(dict.fromkeys(senders)),
+        "recipient_keys": tuple(dict.fromkeys(recipients)),
+        "copy_recipient_keys": tuple(keys("copy_recipient")),
+        "handled_by": tuple(handled),
+        "offices": tuple(offices),
+    }
+
+
+def _signatories(lines, mentions) -> list[str]:
+    """The people who sign the document: the last run of signature lines below its body."""
+    runs: list[list[Line]] = []
+    for line in lines:
+        if line.kind == "signature":
+            if runs and runs[-1][-1] is not None:
+                runs[-1].append(line)
+            else:
+                runs.append([line])
+        elif line.kind not in ("blank", "date", "closing") and runs and runs[-1][-1] is not None:
+            runs.append([None])  # a run ends at the next line that is not a signature
+    runs = [[line for line in run if line is not None] for run in runs]
+    runs = [run for run in runs if run]
+    if not runs:
+        return []
+    signed: list[str] = []
+    for line in runs[-1]:
+        for f in line.fields:
+            if f.name == "sender":
+                signed.extend(k for k in keys_in(mentions, f.start, f.end, ("person",)) if k not in signed)
+    return signed
+
+
+def _offices(text, lines, mentions, name: str) -> list[str]:
+    """Offices named where no person is: an office field that no entity mention fills."""
+    found = []
+    for _, f in fields_of(lines, name):
+        inside = [r for r in mentions if f.start <= r.mention.span.start and r.mention.span.end <= f.end]
+        covered = sum(r.mention.span.end - r.mention.span.start for r in inside)
+        if covered >= OFFICE_COVER * (f.end - f.start):
+            continue  # "to the Joint Chiefs of Staff": the body itself is named
+        office = " ".join(text[f.start : f.end].split()).strip(" ,.")
+        office = re.sub(r"^(?:the|The|THE)\s+", "", office)
+        if office and office not in found:
+            found.append(office)
+    return found
 
 
 def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:

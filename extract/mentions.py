@@ -9,13 +9,16 @@ resolve stage; header patterns (`context_patterns.jsonl`) add names the model mi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Mention, SourceText, TextSpan
+from archivekg.extract.evidence import is_office, judge
+from archivekg.extract.layout import classify_lines
 from archivekg.extract.nlp import DEMONYM_LABEL
-from archivekg.extract.resolve import normalise_name
+from archivekg.extract.names import normalise_name
 
 # spaCy's and our ruler's labels -> the contract's kinds; other labels are not named things
 LABEL_KINDS = {
@@ -33,24 +36,29 @@ LABEL_KINDS = {
 _GLOSS = re.compile(r"\s{0,2}\[([^\[\]\n]{1,80})\]")
 
 
-def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention]:
+def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]:
     text = source.text
     mentions: dict[tuple[int, int], Mention] = {}
     for ent in doc.ents:
         kind = LABEL_KINDS.get(ent.label_)
         gazetteer_id = ent.ent_id_ or None
-        if ent.label_ == DEMONYM_LABEL:
+        start, end = ent.start_char, ent.end_char
+        adjective = ent.label_ == DEMONYM_LABEL
+        if adjective:
             following = ent.doc[ent.end].lower_ if ent.end < len(ent.doc) else ""
-            if following not in rules.force_nouns:
+            if following in rules.evidence.government:  # "Soviet Government" names the state itself
+                adjective, end = False, ent.doc[ent.end].idx + len(ent.doc[ent.end])
+                if ent.end + 1 < len(ent.doc) and ent.doc[ent.end + 1].text in ("'s", "’s"):
+                    end = ent.doc[ent.end + 1].idx + len(ent.doc[ent.end + 1])
+            elif following not in rules.force_nouns:
                 continue
             kind = rules.by_id[gazetteer_id].kind if gazetteer_id else "country"
         if kind is None:
             continue
         if kind == "work" and len(ent) < 2:
             continue  # a single quoted word is not a title
-        start, end = ent.start_char, ent.end_char
         span = TextSpan(source.key, start, end, text[start:end])
-        mentions[(start, end)] = Mention(span, kind, gazetteer_id, gloss_after(text, end))
+        mentions[(start, end)] = Mention(span, kind, gazetteer_id, gloss_after(text, end), adjective=adjective)
     for pattern in rules.context_patterns:
         for match in pattern.regex.finditer(text):
             start, end = match.span("name")
@@ -58,6 +66,8 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention
             if name.lower() in rules.layout_words or (pattern.title_case and not is_title(name)):
                 continue
             if pattern.override:
+                if any(m.gazetteer_id and s <= start and end <= e for (s, e), m in mentions.items()):
+                    continue  # a known name is not cut or retyped by a shape ("Eighth United States Army")
                 for key in [k for k in mentions if start <= k[0] and k[1] <= end]:
                     del mentions[key]
             if overlaps(mentions, start, end):
@@ -65,13 +75,56 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention
             mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
     add_glossed_names(text, source.key, mentions)
     add_letter_spaced(text, source.key, rules, mentions)
-    return [mentions[k] for k in sorted(mentions)]
+    lines = classify_lines(text, rules.layout)
+    kept = [mentions[k] for k in sorted(mentions) if not furniture(mentions[k], lines, rules)]
+    return [typed(text, m, lines, rules) for m in kept]
+
+
+PERSON_FIELDS = {("signature", "sender"), ("clerk", "clerk")}
+TYPED_KINDS = ("person", "organization", "unit", "country", "place")
+
+
+def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
+    """A mention the gazetteer does not know, typed by the evidence around it (evidence.py)."""
+    if mention.gazetteer_id or mention.kind not in TYPED_KINDS:
+        return mention
+    span = mention.span
+    person_field = any(
+        (line.kind, f.name) in PERSON_FIELDS and f.start <= span.start and span.end <= f.end
+        for line in lines
+        if line.start <= span.start <= line.end
+        for f in line.fields
+    )
+    kind, weight = judge(text, span.start, span.end, mention.kind, rules.evidence, person_field)
+    before = re.search(r"([A-Za-z][\w.]*)\s+$", text[max(0, span.start - 30) : span.start])
+    word = before.group(1).casefold().rstrip(".") if before else None
+    title = word if word in rules.titles else None
+    return replace(mention, kind=kind, weight=weight, title=title)
+
+
+def furniture(mention: Mention, lines, rules: RuleSet) -> bool:
+    """A name the layout says is no entity: in a line of marks or file numbers, outside the
+    fields of a line that names only in its fields, or made only of layout and genre words."""
+    span = mention.span
+    words = re.findall(r"[^\W\d_]+", span.text.lower())
+    if words and all(w in rules.layout.genre_words or w in rules.layout_words for w in words) and not mention.gazetteer_id:
+        return True
+    if not mention.gazetteer_id and mention.kind in ("person", "organization") and is_office(span.text, rules.evidence):
+        return True
+    for line in lines:
+        if line.start <= span.start < line.end + 1:
+            if line.entities == "none":
+                return True
+            if line.entities == "fields":
+                return not any(f.start <= span.start and span.end <= f.end for f in line.fields)
+            return False
+    return False
 
 
 _LETTER_SPACED = re.compile(r"(?<![\w])[A-Za-z](?: [A-Za-z]){2,}(?:  +[A-Za-z](?: [A-Za-z])+)*(?![\w])")
 
 
-def add_letter_spaced(text: str, doc_key: str, rules: RuleData, mentions: dict[tuple[int, int], Mention]) -> None:
+def add_letter_spaced(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
     """A known name typed with its letters spaced out ("S T A L I N", "M A O  Z E D O N G")."""
     for match in _LETTER_SPACED.finditer(text):
         words = ["".join(w.split(" ")) for w in re.split(r"  +", match.group())]

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.rules import RuleSet
 
 # the labels our ruler assigns; the model's own labels are mapped in the mentions stage
 RULER_LABELS = {
@@ -66,7 +66,7 @@ def load_model(name: str) -> Language:
         ) from None
 
 
-def gazetteer_patterns(nlp: Language, rules: RuleData) -> list[dict]:
+def gazetteer_patterns(nlp: Language, rules: RuleSet) -> list[dict]:
     patterns = []
     for entry in rules.entries:
         seen: list[list] = []
@@ -103,7 +103,8 @@ class EntityCleanup:
     """Trims and drops entity spans; `match` is pure, `__call__` only sets the result."""
 
     LEADING = {"the", "[", "(", "*", "“", '"', "'", "‘"}
-    TRAILING = {"'s", "’s", "'", "’", "*", "]", ")", ",", ".", ";", ":", "”", '"', "[", "-"}
+    DANGLING = {"of", "the", "and", "for", "to", "in", "on", "with", "by"}  # a name cut before its object ends with these
+    TRAILING = {"'", "’", "*", "]", ")", ",", ".", ";", ":", "”", '"', "[", "-"}  # a possessive "'s" stays: "Malik's" is how the name is written
 
     def __init__(self, layout_words: Iterable[str], honorifics: Iterable[str]):
         self.layout_words = {w.lower() for w in layout_words}
@@ -147,7 +148,7 @@ class EntityCleanup:
                 start += 1
             else:
                 break
-        while end > start and (span.doc[end - 1].lower_ in self.TRAILING or span.doc[end - 1].is_space):
+        while end > start and (span.doc[end - 1].lower_ in self.TRAILING or span.doc[end - 1].is_space or (span.doc[end - 1].lower_ in self.DANGLING and not span.id_)):
             end -= 1
         if end <= start:
             return None
@@ -163,7 +164,7 @@ class EntityCleanup:
         return bool(span.id_) or any(c.isupper() for c in text)
 
 
-def build_pipeline(model: str, rules: RuleData) -> Language:
+def build_pipeline(model: str, rules: RuleSet) -> Language:
     """The spaCy model, the gazetteer ruler before its NER, and the clean-up after it."""
     nlp = load_model(model)
     ruler = nlp.add_pipe("entity_ruler", name="archivekg_gazetteer", before="ner", config={"validate": True})
@@ -195,7 +196,7 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return pieces
 
 
-def analyse(nlp: Language, texts: Iterable[str], rules: RuleData, workers: int = 1, batch_size: int = 16) -> Iterator[Doc]:
+def analyse(nlp: Language, texts: Iterable[str], rules: RuleSet, workers: int = 1, batch_size: int = 16) -> Iterator[Doc]:
     """Run the pipeline over case-normalised copies of `texts`, in order, one Doc per text.
 
     Long texts are analysed in pieces and joined with `Doc.from_docs`, whose text is the

@@ -87,7 +87,7 @@ def work(pipeline, sources: list[SourceText], connection: Connection) -> None:
             connection.send(("tick",))
         connection.send(("mentions", mentions))
         resolved_by_doc, entities = connection.recv()
-        results = {s.key: extract_document(s, d, resolved_by_doc[s.key], entities) for s, d in zip(sources, docs)}
+        results = {s.key: extract_document(s, d, resolved_by_doc[s.key], entities, pipeline.rules) for s, d in zip(sources, docs)}
         connection.send(("extractions", results))
     except BaseException:  # noqa: BLE001 - the parent reports it
         connection.send(("error", traceback.format_exc()))
