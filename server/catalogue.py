@@ -181,7 +181,7 @@ def choices() -> dict:
     for name, path in (("kinds", "kg:documentKind"), ("senders", "schema:sender|schema:author"), ("recipients", "schema:recipient|schema:ccRecipient")):
         found[name] = select(f"SELECT ?v (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a kg:Document ; {path} ?v }} GROUP BY ?v ORDER BY DESC(?n) ?v LIMIT {CHOICES_SHOWN}")
     names = titled({r["v"] for name in ("senders", "recipients") for r in found[name]})
-    out = {"kinds": sorted(({"value": local_name(r["v"].value).lower(), "text": humanize(local_name(r["v"].value)), "count": int(r["n"].value)} for r in found["kinds"]), key=lambda c: c["value"])}
+    out = {"kinds": sorted(({"value": local_name(r["v"].value).lower(), "text": humanize(local_name(r["v"].value)).capitalize(), "count": int(r["n"].value)} for r in found["kinds"]), key=lambda c: c["value"])}
     for name in ("senders", "recipients"):
         people = [{"value": entity_arg(r["v"]), "text": names.get(r["v"]) or r["v"].value, "count": int(r["n"].value)} for r in found[name]]
         out[name] = sorted((p for p in people if p["value"]), key=lambda p: p["text"].lower())

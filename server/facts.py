@@ -11,6 +11,8 @@ a thousand telegrams gets a page as quick as one named in two.
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from archivekg.extract.vocab import KG, OA, OWL, RDF, SCHEMA, SKOS
@@ -23,9 +25,8 @@ from archivekg.server.titles import display, first_rows, humanize, humanize_clas
 ANNOTATION_LINKS = {OA.hasBody, OA.hasSource}
 SHOWN = 25  # items of one list shown on a page (values of one predicate, claims, figures, documents)
 SNIPPETS_SHOWN = 10  # mentions shown per document on an entity page
-PSEUDONYM = ox.NamedNode(KG.iri + "pseudonym")  # rdfs:subPropertyOf skos:altLabel
-DESCRIPTION = ox.NamedNode(SCHEMA.iri + "description")
-BIRTH_DATE, DEATH_DATE = ox.NamedNode(SCHEMA.iri + "birthDate"), ox.NamedNode(SCHEMA.iri + "deathDate")
+PSEUDONYM = KG.pseudonym  # rdfs:subPropertyOf skos:altLabel: every pseudonym is an altLabel too
+DESCRIPTION, BIRTH_DATE, DEATH_DATE = SCHEMA.description, SCHEMA.birthDate, SCHEMA.deathDate
 
 
 def more(total: int, shown: int, query: str) -> dict | None:
@@ -47,9 +48,16 @@ def statements(node: ox.NamedNode, skip=()) -> tuple[list[dict], list[dict]]:
     named = set(out_groups) | set(in_groups) | {v for vs in out_groups.values() for v in vs[:SHOWN]} | {v for vs in in_groups.values() for v in vs[:SHOWN]}
     names = titled(named)
     return (
-        rows(out_groups, names, lambda p: f"SELECT ?value WHERE {{ {node} {p} ?value }}"),
-        rows(in_groups, names, lambda p: f"SELECT ?thing WHERE {{ ?thing {p} {node} }}"),
+        rows(out_groups, names, lambda p: f"SELECT ?value WHERE {{ {node} {written(p)} ?value }}"),
+        rows(in_groups, names, lambda p: f"SELECT ?thing WHERE {{ ?thing {written(p)} {node} }}"),
     )
+
+
+def written(p: ox.NamedNode) -> str:
+    """A predicate as a query for people writes it: `kg:mentionedIn` (the endpoint predeclares
+    the prefixes), else `<iri>`."""
+    short = urls.compact(p.value)
+    return short if re.fullmatch(r"[a-z]+:[A-Za-z][A-Za-z0-9_]*", short) else str(p)
 
 
 def grouped(triples, other) -> dict:

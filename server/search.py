@@ -2,7 +2,8 @@
 Stalin), as HTML for people and JSON for programs (Accept: application/json or format=json).
 
 Two sources of names: the graph (labels, other names, titles, numbers) and the gazetteer the
-extraction reads (`extract/data/gazetteer.jsonl`, loaded as the build loads it), whose
+extraction reads (`extract/data/gazetteer.jsonl` and the rule profiles, loaded as the build
+loads them), whose
 aliases hold spellings no document of the corpus may use: "Mao Tse-tung" (Wade-Giles) finds
 Mao Zedong. Gazetteer names are compared without spaces, hyphens or case ("tsetung" too).
 
@@ -16,7 +17,7 @@ import re
 from functools import lru_cache
 
 import pyoxigraph as ox
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from archivekg.extract.iris import ENTITY_SEGMENTS
 from archivekg.server import urls
@@ -47,13 +48,15 @@ def compact(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
 
 
-@lru_cache(maxsize=1)
-def gazetteer_names() -> tuple[tuple[str, str, str, str, str], ...]:
-    """(compact name, name, how, kind segment, slug) for every name of every gazetteer entry."""
-    from archivekg.extract.gazetteer import load_rules
+@lru_cache(maxsize=4)
+def gazetteer_names(profiles: tuple[str, ...]) -> tuple[tuple[str, str, str, str, str], ...]:
+    """(compact name, name, how, kind segment, slug) for every name of every gazetteer entry,
+    read as the build reads it: the base gazetteer with the rule profiles of the settings."""
+    from archivekg.extract.gazetteer import parse_gazetteer
+    from archivekg.extract.rules import RuleFiles, data_dir, profile_path
 
     found = []
-    for entry in load_rules().entries:
+    for entry in parse_gazetteer(RuleFiles([data_dir(), *(profile_path(p) for p in profiles)]))["entries"]:
         pseudonyms = set(entry.pseudonyms)
         for name in dict.fromkeys(entry.names()):
             how = "pseudonym" if name in pseudonyms else "gazetteer spelling"
@@ -66,7 +69,8 @@ def from_gazetteer(words: str) -> list[tuple[ox.NamedNode, str, str]]:
     wanted = compact(words)
     if not wanted:
         return []
-    return [(ox.NamedNode(urls.iri(segment, slug)), name, how) for key, name, how, segment, slug in gazetteer_names() if wanted in key and urls.valid(segment, slug)]
+    profiles = tuple(current_app.config["SETTINGS"].profiles)
+    return [(ox.NamedNode(urls.iri(segment, slug)), name, how) for key, name, how, segment, slug in gazetteer_names(profiles) if wanted in key and urls.valid(segment, slug)]
 
 
 def find(text: str) -> list[dict]:

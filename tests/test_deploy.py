@@ -197,7 +197,7 @@ def test_readme_gazetteer_example_is_a_valid_entry():
     example = json.loads(re.search(r"```json\n(.*?)\n```", text, re.S).group(1))
     entry = parse_entry(example, "the README's example")
     assert f"id/{entry.kind}/{entry.id}" in text
-    for field in ("id", "label", "type", "aliases", "pseudonyms", "demonyms", "wikidata"):
+    for field in ("id", "label", "type", "aliases", "pseudonyms", "demonyms", "wikidata", "description"):
         assert f"| `{field}` |" in text, field
 
 
