@@ -127,12 +127,8 @@ def test_query_editor_runs_a_query(browser, live_server):
 
 def test_a_claim_page_head_is_not_styled_as_a_claim_card(browser, live_server):
     """The claim card's style (grey capitals) is for cards, not the page's own head."""
-    import urllib.request
-
-    with urllib.request.urlopen(live_server + "/search?q=claim&format=json", timeout=10):
-        pass
     visit(browser, live_server + "/disputes", "disputes")
-    claim = [a.get_attribute("href") for a in by_css(browser, "article.claim-card a") if "/id/claim/" in (a.get_attribute("href") or "")][0]
+    claim = [a.get_attribute("href") for a in by_css(browser, "section.dispute a[href*='/id/claim/']")][0]
     visit(browser, claim, "claim")
     style = lambda element, name: browser.execute_script("return getComputedStyle(arguments[0])[arguments[1]]", element, name)  # noqa: E731
     heading, iri = by_css(browser, "header.page-head h1")[0], by_css(browser, "header.page-head .iri")[0]
@@ -140,7 +136,7 @@ def test_a_claim_page_head_is_not_styled_as_a_claim_card(browser, live_server):
         assert style(element, "textTransform") == "none"
         assert style(element, "letterSpacing") == "normal"
     assert iri.text.startswith("http://"), "the IRI is shown as it is written"
-    card_head = by_css(browser, "article.claim-card header.claim-head")[0]
+    card_head = by_css(browser, ".main-column article header")[0]  # the claim's card
     assert style(card_head, "textTransform") == "uppercase"
     assert console_errors(browser) == []
 
