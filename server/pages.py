@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from archivekg.extract.iris import ENTITY_SEGMENTS
 from archivekg.extract.vocab import SCHEMA
-from archivekg.server import corpus, deadline, facts, graphics, titles, urls
+from archivekg.server import about, corpus, deadline, facts, graphics, titles, urls
 from archivekg.server.describe import description, exists
 from archivekg.server.negotiate import HTML, JSON, negotiate
 from archivekg.server.render import RDF_ONLY, THING_FORMATS, Page, respond
@@ -77,11 +77,11 @@ def common_context(node: ox.NamedNode, kind: str, slug: str, skip=()) -> dict:
 
 def entity_context(node: ox.NamedNode, kind: str, slug: str) -> dict:
     return common_context(node, kind, slug) | {
-        "description": facts.description(node),
-        "life": facts.life_dates(node),
-        "pseudonyms": facts.pseudonyms(node),
-        "other_names": facts.other_names(node),
-        "correspondence": facts.correspondence(node, kind, slug),
+        "description": about.description(node),
+        "life": about.life_dates(node),
+        "pseudonyms": about.pseudonyms(node),
+        "other_names": about.other_names(node),
+        "correspondence": about.correspondence(node, kind, slug),
         "wikidata": facts.wikidata(node),
         "mentions": facts.mentions(node),
         "claims": facts.claims(node),
