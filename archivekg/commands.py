@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -77,7 +78,8 @@ def serve(settings: Settings, args: Namespace) -> int:
         app = create_app(settings)
     except _user_errors() as err:
         return fail(str(err))
-    print(f"archivekg: serving {settings.endpoint or settings.store} at http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    root = urlsplit(settings.base_iri).path  # a base IRI with a path puts the site under it
+    print(f"archivekg: serving {settings.endpoint or settings.store} at http://{settings.host}:{settings.port}{root} (SPARQL at {root}sparql)", file=sys.stderr)
     front.run(front.make_front(app, settings, args.threads), settings.host, settings.port)
     return EXIT_OK
 

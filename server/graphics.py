@@ -5,11 +5,12 @@ forbids it): shapes carry classes that `static/site.css` colours. Every text is 
 Both are drawn at the size they are shown (one SVG unit is one CSS pixel, text 12-15 px)
 and laid out so that no two labels can overlap: the neighbourhood puts each neighbour on a
 row of its own, its name outside and the statement's name on its own stretch of line; the
-timeline has one bar per day, month or year, whatever the number of documents.
+timeline has one bar per day, month, year or decade, whatever the number of documents.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 
@@ -96,49 +97,54 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def buckets(first: dt.date, last: dt.date) -> tuple[str, list[str]]:
-    """('day' | 'month' | 'year', every period from first to last, as ISO prefixes)."""
+def buckets(first: dt.date, last: dt.date) -> tuple[str, list[tuple[str, str, str]]]:
+    """('day' | 'month' | 'year' | 'decade', every period from first to last as (label, first
+    and last ISO prefix)): at most about 120 bars, whatever the span."""
     days = (last - first).days
     if days <= 62:
-        return "day", [(first + dt.timedelta(days=d)).isoformat() for d in range(days + 1)]
+        return "day", [((first + dt.timedelta(days=d)).isoformat(),) * 3 for d in range(days + 1)]
     if days <= 6 * 366:
         months, (y, m) = [], (first.year, first.month)
         while (y, m) <= (last.year, last.month):
-            months.append(f"{y:04}-{m:02}")
+            months.append((f"{y:04}-{m:02}",) * 3)
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return "month", months
-    return "year", [f"{y:04}" for y in range(first.year, last.year + 1)]
+    if last.year - first.year < 120:
+        return "year", [(f"{y:04}",) * 3 for y in range(first.year, last.year + 1)]
+    return "decade", [(f"{y:04}s", f"{y:04}", f"{y + 9:04}") for y in range(first.year // 10 * 10, last.year + 1, 10)]
 
 
 def timeline(counts: list[tuple[str, int]], link, width: int = 760, height: int = 150) -> Markup | None:
-    """How many documents each day (or month, or year) has, as bars, each linked to the list
-    of its documents (`link(period)` gives the path); None if no document is dated."""
+    """How many documents each day (or month, year, decade) has, as bars, each linked to the
+    list of its documents (`link(first, last)` gives the path for a period); None if no
+    document is dated."""
     dated = [(parse_date(day), n) for day, n in counts]
     dated = [(when, n) for when, n in dated if when]
     if not dated:
         return None
     unit, periods = buckets(min(w for w, _ in dated), max(w for w, _ in dated))
-    size = len(periods[0])
-    totals = dict.fromkeys(periods, 0)
+    totals = dict.fromkeys((p[1] for p in periods), 0)
+    starts = sorted(totals)
     for when, n in dated:
-        totals[when.isoformat()[:size]] += n
+        key = when.isoformat()[: len(starts[0])]
+        totals[starts[bisect.bisect_right(starts, key) - 1]] += n
     left, right, top, axis_y = 40, width - 20, 18, height - 30
     slot = (right - left) / len(periods)
     bar = max(min(slot * 0.8, 40), 1)
     highest = max(totals.values())
     parts = [f'<line class="axis" x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}"/>']
     every = max(1, math.ceil(len(periods) / 8))  # at most about 8 period labels
-    for i, period in enumerate(periods):
-        n = totals[period]
+    for i, (label, start, end) in enumerate(periods):
+        n = totals[start]
         x = left + i * slot + (slot - bar) / 2
         if i % every == 0:
-            parts.append(f'<text class="tick-label" x="{x + bar / 2:.1f}" y="{axis_y + 16}" text-anchor="middle">{period}</text>')
+            parts.append(f'<text class="tick-label" x="{x + bar / 2:.1f}" y="{axis_y + 16}" text-anchor="middle">{label}</text>')
         if not n:
             continue
         h = max((axis_y - top) * n / highest, 2)
-        label = f"{period}: {n} document{'' if n == 1 else 's'}"
+        title = f"{label}: {n} document{'' if n == 1 else 's'}"
         count = f'<text class="bar-count" x="{x + bar / 2:.1f}" y="{axis_y - h - 4:.1f}" text-anchor="middle">{n}</text>' if bar >= 14 else ""
-        parts.append(f'<a href="{escape(link(period))}"><title>{escape(label)}</title>'
+        parts.append(f'<a href="{escape(link(start, end))}"><title>{escape(title)}</title>'
                      f'<rect class="bar" x="{x:.1f}" y="{axis_y - h:.1f}" width="{bar:.1f}" height="{h:.1f}"/>{count}</a>')
     return Markup(
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '

@@ -15,7 +15,7 @@ blueprint = Blueprint("lists", __name__)
 
 def period_link(f: catalogue.DocumentFilter):
     """For the timeline: the same list, narrowed to one period."""
-    return lambda period: urls.documents(f.args(date_from=period, date_to=period, page=1))
+    return lambda first, last: urls.documents(f.args(date_from=first, date_to=last, page=1))
 
 
 @blueprint.route("/documents")
