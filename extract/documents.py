@@ -17,6 +17,7 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from archivekg.extract.dates import DateRules, find_dates, first_full_date, match_dates
+from archivekg.extract.evidence import is_office
 from archivekg.extract.layout import classify_lines
 from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, Line, LineField, ResolvedMention, SourceText
 from archivekg.extract.parts import find_citations, find_parts
@@ -68,13 +69,28 @@ def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMenti
     dates = find_dates(text, key, rules.dates, reference_date(text, lines, key, rules.dates, matches), matches=matches)
     record = DocumentRecord(key=key, kind="document", lines=lines, dates=tuple(dates))
     parts = find_parts(source, record, mentions, rules)
-    record = replace(record, parts=tuple(parts))
+    enclosed = min((p.span.start for p in parts if p.kind == "message" and p.enclosure), default=None)
+    if enclosed is not None:  # the carrier ends where its enclosure begins: its own foot is above it
+        lines = classify_lines(text, rules.layout, 0, enclosed) + tuple(line for line in lines if line.start >= enclosed)
+    record = replace(record, lines=lines, parts=tuple(parts))
     own = [line for line in lines if record.part_at(line.start) is None]  # the carrier's own lines
     record = replace(record, **_metadata(text, own, mentions, entities, dates, rules))
     parts = find_parts(source, record, mentions, rules)  # again: "your" and "me" in the intros now have a meaning
-    record = replace(record, parts=tuple(parts))
+    record = replace(record, parts=tuple(parts), **_relays(record, parts))
     citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions, rules.citation_cues)]
     return replace(record, citations=tuple(citations), cited_works=cited_works(record, mentions, citations, entities))
+
+
+def _relays(record: DocumentRecord, parts) -> dict:
+    """A message the carrier relays in its own voice ("give him the following answer") is the
+    carrier's too: its recipients are the carrier's, and its signature is the carrier's sender."""
+    values: dict = {}
+    voiced = [p for p in parts if p.kind == "message" and p.carrier_voice]
+    if voiced:
+        values["recipient_keys"] = tuple(dict.fromkeys(record.recipient_keys + tuple(k for p in voiced for k in p.recipient_keys)))
+        if not record.sender_keys and not record.author_keys and voiced[0].author_keys:
+            values["sender_keys"] = voiced[0].author_keys
+    return values
 
 
 def _metadata(text, lines, mentions, entities, dates, rules: RuleSet) -> dict:
@@ -96,16 +112,7 @@ def _metadata(text, lines, mentions, entities, dates, rules: RuleSet) -> dict:
             if number and any(c.isdigit() for c in number) and number not in identifiers:
                 identifiers.append(number)
     values["identifiers"] = tuple(identifiers)
-    for name in ("date", "date_sent", "date_received"):
-        found = [d for _, f in fields_of(lines, name) if (d := date_at(dates, f.start, f.end))]
-        full = [d for d in found if d.datatype in ("date", "dateTime")]
-        if found:
-            values["date_created" if name == "date" else name] = (full or found)[0]
-    if "date_created" not in values and "date_sent" not in values:
-        head_end = next((line.start for line in lines if line.kind == "body"), len(text))
-        first = next((d for d in dates if d.value and d.datatype in ("date", "dateTime") and d.span.start < head_end), None)
-        if first:
-            values["date_created"] = first
+    values.update(_dates(text, lines, dates, values["genre"]))
     publication = fields_of(lines, "publication")
     if publication:
         values["publication"] = text[publication[0][1].start : publication[0][1].end].strip(" *.,")
@@ -114,18 +121,47 @@ def _metadata(text, lines, mentions, entities, dates, rules: RuleSet) -> dict:
     copies = fields_of(lines, "copies")
     if copies:
         values["copies"] = int(text[copies[0][1].start : copies[0][1].end])
-    values.update(_people(text, lines, mentions, entities, values, dates))
+    values.update(_people(text, lines, mentions, entities, values, dates, rules))
     return values
 
 
-def _people(text, lines, mentions, entities, values: dict, dates) -> dict:
+def _dates(text, lines, dates, genre) -> dict:
+    """The document's dates from its date lines. A record of conversation is dated by the
+    conversation (the date line after its title), not by a covering note; without a date line,
+    the first full date above the body that is not in a stamp."""
+    values: dict = {}
+    if genre == "record":
+        titled = next((i for i, line in enumerate(lines) if line.genre == "record"), None)
+        after = [f for line in lines[titled:] for f in line.fields if f.name == "date"] if titled is not None else []
+        found = next((d for f in after if (d := date_at(dates, f.start, f.end)) and d.datatype in ("date", "dateTime")), None)
+        if found:
+            values["date_created"] = found
+    for name in ("date", "date_sent", "date_received"):
+        found = [d for _, f in fields_of(lines, name) if (d := date_at(dates, f.start, f.end))]
+        full = [d for d in found if d.datatype in ("date", "dateTime")]
+        if found:
+            values.setdefault("date_created" if name == "date" else name, (full or found)[0])
+    if "date_created" not in values and "date_sent" not in values:
+        head_end = next((line.start for line in lines if line.kind == "body"), len(text))
+        stamps = [(line.start, line.end) for line in lines if line.kind == "stamp"]
+        first = next(
+            (d for d in dates if d.value and d.datatype in ("date", "dateTime") and d.span.start < head_end and not any(a <= d.span.start <= b for a, b in stamps)),
+            None,
+        )
+        if first:
+            values["date_created"] = first
+    return values
+
+
+def _people(text, lines, mentions, entities, values: dict, dates, rules: RuleSet) -> dict:
     def keys(name: str, kinds=PERSON_KINDS, line_kinds=None) -> list[str]:
         found: list[str] = []
         for _, f in fields_of(lines, name, line_kinds):
-            found.extend(k for k in keys_in(mentions, f.start, f.end, kinds) if k not in found)
+            office = is_office(text[f.start : f.end], rules.evidence)
+            wanted = ("person",) if office else kinds  # "To the Chairman of the Council of Ministers": not the Council
+            found.extend(k for k in keys_in(mentions, f.start, f.end, wanted) if k not in found)
         return found
 
-    record_like = values.get("genre") == "record"
     senders = keys("sender", line_kinds=HEADER_KINDS) + [k for k in keys("origin", ("person", "organization")) if entities[k].kind != "place"]
     signed = _signatories(lines, mentions)
     author = keys("author")
@@ -136,22 +172,28 @@ def _people(text, lines, mentions, entities, values: dict, dates) -> dict:
         role = "typed" if role.startswith("typ") else role
         for person in keys_in(mentions, f.start, f.end, ("person",)):
             handled.append((role, person, date_at(dates, f.start, line.end)))
+    record_like = values.get("genre") == "record" and not _covering_note(lines)
     if record_like:
         handled.extend(("signed", k, None) for k in signed)
         signed = []
     if not senders and not author:
         senders = signed
-    recipients = keys("recipient", line_kinds=HEADER_KINDS + ("address",))
+    recipients = keys("recipient", line_kinds=HEADER_KINDS + ("address",)) + keys("recipient_post", ("place", "country"))
     if not recipients:
         recipients = keys("recipient", line_kinds=("greeting",))
     if record_like:
         senders, recipients = [k for k in senders if k in author], []
     offices = []
     if not senders and not author:
-        offices += [("sender", name) for name in _offices(text, lines, mentions, "sender_office")]
-    if not recipients:
-        offices += [("recipient", name) for name in _offices(text, lines, mentions, "recipient_office")]
-    senders += [k for _, k in offices if not isinstance(k, str) or False]
+        named, offices_found = _offices(text, lines, mentions, "sender_office")
+        senders += named
+        offices += [("sender", name) for name in offices_found]
+    if not senders and not author and not record_like:
+        senders = _issuer(lines, mentions)
+    if not recipients and not record_like:
+        named, offices_found = _offices(text, lines, mentions, "recipient_office")
+        recipients += named
+        offices += [("recipient", name) for name in offices_found]
     return {
         "author_keys": tuple(author),
         "sender_keys": tuple(dict.fromkeys(senders)),
@@ -160,6 +202,29 @@ def _people(text, lines, mentions, entities, values: dict, dates) -> dict:
         "handled_by": tuple(handled),
         "offices": tuple(offices),
     }
+
+
+def _covering_note(lines) -> bool:
+    """A record of conversation sent on with a note of its own: an address line above its title."""
+    for line in lines:
+        if line.genre == "record":
+            return False
+        if line.kind == "address":
+            return True
+    return False
+
+
+def _issuer(lines, mentions) -> list[str]:
+    """The body a document is issued by, when nothing else names its sender: the one body named
+    alone on a heading line above the body ("CENTRAL INTELLIGENCE AGENCY")."""
+    bodies = []
+    for line in lines:
+        if line.kind == "body":
+            break
+        if line.kind == "heading":
+            inside = [r for r in mentions if line.start <= r.mention.span.start and r.mention.span.end <= line.end + 1 and r.mention.kind == "organization"]
+            bodies.extend(r.entity_key for r in inside if r.entity_key not in bodies)
+    return bodies[:1] if len(bodies) == 1 else []
 
 
 def _signatories(lines, mentions) -> list[str]:
@@ -185,19 +250,21 @@ def _signatories(lines, mentions) -> list[str]:
     return signed
 
 
-def _offices(text, lines, mentions, name: str) -> list[str]:
-    """Offices named where no person is: an office field that no entity mention fills."""
-    found = []
+def _offices(text, lines, mentions, name: str) -> tuple[list[str], list[str]]:
+    """The senders or recipients an office field gives: the body it names when an entity fills
+    it ("to the Joint Chiefs of Staff"), else the office as named ("the Secretary of State")."""
+    entities, offices = [], []
     for _, f in fields_of(lines, name):
         inside = [r for r in mentions if f.start <= r.mention.span.start and r.mention.span.end <= f.end]
         covered = sum(r.mention.span.end - r.mention.span.start for r in inside)
         if covered >= OFFICE_COVER * (f.end - f.start):
-            continue  # "to the Joint Chiefs of Staff": the body itself is named
+            entities.extend(r.entity_key for r in inside if r.mention.kind in PERSON_KINDS and r.entity_key not in entities)
+            continue
         office = " ".join(text[f.start : f.end].split()).strip(" ,.")
         office = re.sub(r"^(?:the|The|THE)\s+", "", office)
-        if office and office not in found:
-            found.append(office)
-    return found
+        if office and office not in offices:
+            offices.append(office)
+    return entities, offices
 
 
 def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:

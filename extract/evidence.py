@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from archivekg.extract.places import KnownPlace, PlaceIndex, place_index
 
 MODEL, WEAK, STRONG, DEFINITE = 0, 1, 2, 3
-BIG_CITY = 100_000  # a city this large is a place whatever the model says
+BIG_CITY = 100_000  # a city this large is a place whatever the model says (but a person, below)
+PERSON_OVERRIDE = 500_000  # a name the model reads as a person is a place only if it names a city this large
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class EvidenceRules:
     countries: tuple[tuple[str, str], ...]
     office: re.Pattern  # a phrase these open names an office
     government: frozenset[str]  # "Soviet Government" is the state
+    name_titles: str  # titles that are part of a name ("Sir", "Lord"): an alternation
+    place_parts: re.Pattern  # "Ongjin peninsula": lower-case words that end a place's name
+    institutions: frozenset[str]
+    common_word: float  # a single word this frequent in English (wordfreq Zipf) is no name
 
     @property
     def places(self) -> PlaceIndex:
@@ -73,13 +78,27 @@ def parse_evidence_rules(files) -> EvidenceRules:
         locative=locative,
         countries=tuple(countries),
         government=frozenset(w.lower() for w in data["government"]),
+        name_titles="|".join(re.escape(w) for w in data["name_titles"]),
+        place_parts=re.compile(r"(?i)^\s+(?:" + "|".join(re.escape(w) for w in data["place_parts"]) + r")\b"),
+        institutions=frozenset(data["institutions"]),
+        common_word=float(data["common_word"]),
         office=re.compile(r"(?i)^(?:the\s+)?(?:" + "|".join(re.escape(w) for w in sorted(data["office"], key=len, reverse=True)) + r")\b\s+\S"),
     )
 
 
 def is_office(name: str, rules: EvidenceRules) -> bool:
-    """'Commanding General', 'People's Commissar for Foreign Affairs': an office, not a name."""
-    return bool(rules.office.match(name))
+    """'Commanding General', 'People's Commissar for Foreign Affairs', 'Provost': an office, not a name."""
+    return bool(rules.office.match(name)) or bool(rules.office.match(name.strip() + " x")) and " " not in name.strip()
+
+
+def is_common_word(name: str, rules: EvidenceRules) -> bool:
+    """A name that is one common English word ("Government", "Command", "Island", "October")."""
+    from wordfreq import zipf_frequency
+
+    word = name.strip()
+    if word in rules.institutions:
+        return False  # "the Department", "the Cabinet": an institution named by its common noun
+    return " " not in word and word.isalpha() and zipf_frequency(word.lower(), "en") >= rules.common_word
 
 
 def known_place(name: str, rules: EvidenceRules) -> KnownPlace | None:
@@ -107,6 +126,8 @@ def judge(text: str, start: int, end: int, model_kind: str, rules: EvidenceRules
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)\s+to\b", after):
         return "person", STRONG  # "The Ambassador in China (Stuart) to the Secretary of State"
     words = bare.replace("-", " ").split()
+    if place and model_kind == "person" and (place.alternate or place.population < PERSON_OVERRIDE):
+        place = None  # "Clay", "Douglas": a name the model reads as a person stays one unless it is a great city
     if place and (place.population >= BIG_CITY or model_kind in ("place", "country")):
         return "place", STRONG if place.population >= BIG_CITY else WEAK
     lowered = bare.lower()

@@ -106,7 +106,8 @@ def parse_gazetteer(files) -> dict:
             raise GazetteerError(f"gazetteer.jsonl: {entry.id} and {seen[entry.wikidata]} share {entry.wikidata}")
         if entry.wikidata:
             seen[entry.wikidata] = entry.id
-    shapes = {k: v for k, v in files.json("name_shapes.json").items() if not k.startswith("_")}
+    shapes = {k: v for k, v in files.json("name_shapes.json").items() if not k.startswith("_") and isinstance(v, list)}
+    unit_words = {k.lower(): v.lower() for k, v in files.json("name_shapes.json").get("UNIT_WORDS", {}).items()}
     macros = {"{" + name + "}": "(?:" + "|".join(sorted(pieces, key=len, reverse=True)) + ")" for name, pieces in shapes.items()}
 
     def expand(regex: str) -> str:
@@ -126,4 +127,5 @@ def parse_gazetteer(files) -> dict:
         "acronyms": frozenset(files.lines("acronyms.txt")),
         "force_nouns": frozenset(w.lower() for w in files.lines("force_nouns.txt")),
         "context_patterns": patterns,
+        "unit_words": unit_words,
     }

@@ -42,6 +42,7 @@ FIELDS = {
     "origin": "entity",  # the place it was sent from
     "sender_office": "office",  # an office named where no person is ("the Secretary of State")
     "recipient_office": "office",
+    "recipient_post": "entity",  # a post addressed by its city ("Sent London, Paris, Ottawa")
     "date": "date",  # the document's own date
     "date_sent": "date",
     "date_received": "date",
@@ -134,8 +135,8 @@ def is_prose(line: str) -> bool:
     """A line of running text: enough words, many of them lower-case (or, in a text typed in
     capitals, a long line ending a sentence)."""
     words = re.findall(r"[^\W\d_][\w'’-]*", line)
-    if len(words) < _PROSE_WORDS:
-        return False
+    if len(words) < _PROSE_WORDS or re.match(r"\s*\[[^\]]*\]?\s*$", line):
+        return False  # a bracketed note or stamp is furniture, however long
     lower = sum(w[0].islower() for w in words)
     if lower >= 0.4 * len(words):
         return True
@@ -183,7 +184,8 @@ def classify_lines(text: str, rules: LayoutRules, start: int = 0, end: int | Non
             lines.append(Line(a, b, kind))
             continue
         rule = usable[0][0]
-        lines.append(Line(a, b, rule.kind, rule.id, _fields(a, usable), rule.entities, rule.document_kind, rule.genre))
+        givers = [(r, m) for r, m in usable if r is rule or r.search]  # other anchored rules read the line otherwise
+        lines.append(Line(a, b, rule.kind, rule.id, _fields(a, givers), rule.entities, rule.document_kind, rule.genre))
     return tuple(lines)
 
 

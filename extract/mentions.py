@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Mention, SourceText, TextSpan
-from archivekg.extract.evidence import is_office, judge
+from archivekg.extract.evidence import STRONG, is_common_word, is_office, judge
 from archivekg.extract.layout import classify_lines
 from archivekg.extract.nlp import DEMONYM_LABEL
 from archivekg.extract.names import normalise_name
@@ -75,20 +75,107 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
             mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
     add_glossed_names(text, source.key, mentions)
     add_letter_spaced(text, source.key, rules, mentions)
+    gloss_inner_names(text, mentions)
     lines = classify_lines(text, rules.layout)
+    add_field_names(text, source.key, lines, rules, mentions)
+    reshape(text, source.key, rules, mentions)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(mentions[k], lines, rules)]
     return [typed(text, m, lines, rules) for m in kept]
 
 
+def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """Boundaries the model gets wrong on these texts, mended by the words around a name:
+
+    - a British title is part of the name ("Sir W. Strang", "Lord Alexander"); a French "M."
+      before a surname alone is not ("M. Massigli");
+    - a first name and initial run on into the surname the model cut off ("Vyacheslav M." +
+      "Molotov");
+    - a place word after a place is part of it ("Ongjin peninsula"), and a capital's government
+      is a body ("Nanjing government");
+    - two places joined by a hyphen are two ("Kaesong-Bunsan", "LANZHOU-URUMCHI");
+    - a country's abbreviation before a lower-case force noun is an adjective ("US troops")."""
+    evidence = rules.evidence
+    for (start, end), m in sorted(mentions.items()):
+        if (start, end) not in mentions:
+            continue
+        before, after = text[max(0, start - 12) : start], text[end : end + 40]
+        new_start, new_end, kind, adjective = start, end, m.kind, m.adjective
+        if m.kind == "person" and (t := re.search(r"\b(?:" + evidence.name_titles + r")\s+$", before)):
+            new_start = start - len(t.group(0))
+        elif m.kind == "person" and re.search(r"(?:^|\s)M\.\s+$", before) is None and re.fullmatch(r"(?:M|Mme|Mlle)\.?\s+[A-Z][\w'’-]+", m.span.text):
+            new_start = start + m.span.text.index(" ") + 1  # "M. Massigli": Monsieur, not an initial
+        if m.kind == "person" and re.search(r"\s[A-Z]\.$", m.span.text) and (nxt := _mention_at(mentions, end + 1)):
+            if nxt[1].kind == "person" and text[end : nxt[0][0]] == " ":
+                del mentions[nxt[0]]
+                new_end = nxt[0][1]
+        if m.kind in ("place", "country") and (w := evidence.place_parts.match(after)):
+            new_end = end + w.end()
+        if m.kind in ("place", "country") and re.match(r"\s+(?:government|govt)\b", after, re.I) and not m.gazetteer_id:
+            new_end, kind = end + re.match(r"\s+(?:government|govt)\b", after, re.I).end(), "organization"
+        if m.kind in ("country",) and re.fullmatch(r"[A-Z.]{2,6}", m.span.text) and re.match(r"\s+[a-z]", after):
+            following = after.split()[0].lower() if after.split() else ""
+            if following in rules.force_nouns:
+                adjective = True
+        if (new_start, new_end) != (start, end) or kind != m.kind or adjective != m.adjective:
+            del mentions[(start, end)]
+            if not overlaps(mentions, new_start, new_end):
+                span = TextSpan(doc_key, new_start, new_end, text[new_start:new_end])
+                mentions[(new_start, new_end)] = replace(m, span=span, kind=kind, adjective=adjective)
+        elif "-" in m.span.text and not m.gazetteer_id:
+            split_places(text, doc_key, m, evidence, mentions)
+
+
+def _mention_at(mentions, start: int):
+    return next(((k, v) for k, v in mentions.items() if k[0] == start), None)
+
+
+def split_places(text: str, doc_key: str, m: Mention, evidence, mentions) -> None:
+    parts = re.fullmatch(r"([A-Z][\w'’]{3,})-([A-Z][\w'’]{3,})", m.span.text)
+    if not parts or not (evidence.places.lookup(parts[1]) or evidence.places.lookup(parts[2])):
+        return
+    del mentions[(m.span.start, m.span.end)]
+    for i in (1, 2):
+        s, e = m.span.start + parts.start(i), m.span.start + parts.end(i)
+        mentions[(s, e)] = replace(m, span=TextSpan(doc_key, s, e, text[s:e]), kind="place", gazetteer_id=None, gloss=gloss_after(text, e))
+
+
 PERSON_FIELDS = {("signature", "sender"), ("clerk", "clerk")}
+NAME_FIELDS = {"sender", "recipient", "clerk", "author", "copy_recipient", "participant"}
+_FIELD_NAME = re.compile(r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)){0,3}")
+
+
+def add_field_names(text: str, doc_key: str, lines, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A name the layout says is there (a signature, a "To X" line, a clerk) but the model missed:
+    each run of capitalised words in such a field with no mention in it is a person ("KOVALEV",
+    "/signature/ KALASHNIKOV", "Kovalev to Filippov")."""
+    for line in lines:
+        for f in line.fields:
+            if f.name not in NAME_FIELDS:
+                continue
+            for m in _FIELD_NAME.finditer(text, f.start, f.end):
+                start, end = m.span()
+                name = m.group()
+                words = [w.rstrip(".").lower() for w in name.split()]
+                while words and words[0] in rules.titles:  # "Cde. KOVALEV": the title is not the name
+                    start = text.index(name.split()[len(name.split()) - len(words) + 1], start) if len(words) > 1 else end
+                    words = words[1:]
+                if not words or start >= end or overlaps(mentions, start, end):
+                    continue
+                if all(w in rules.layout.genre_words or w in rules.layout_words or len(w) < 2 for w in words) or is_office(text[start:end], rules.evidence):
+                    continue
+                span = TextSpan(doc_key, start, end, text[start:end])
+                mentions[(start, end)] = Mention(span, "person", None, gloss_after(text, end), weight=STRONG if line.kind in ("signature", "clerk") else 1)
 TYPED_KINDS = ("person", "organization", "unit", "country", "place")
 
 
 def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
     """A mention the gazetteer does not know, typed by the evidence around it (evidence.py)."""
-    if mention.gazetteer_id or mention.kind not in TYPED_KINDS:
-        return mention
     span = mention.span
+    before = re.search(r"([A-Za-z][\w.]*)\s+$", text[max(0, span.start - 30) : span.start])
+    word = before.group(1).casefold().rstrip(".") if before else None
+    title = word if word in rules.titles else None
+    if mention.gazetteer_id or mention.kind not in TYPED_KINDS:
+        return replace(mention, title=title)
     person_field = any(
         (line.kind, f.name) in PERSON_FIELDS and f.start <= span.start and span.end <= f.end
         for line in lines
@@ -96,9 +183,6 @@ def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
         for f in line.fields
     )
     kind, weight = judge(text, span.start, span.end, mention.kind, rules.evidence, person_field)
-    before = re.search(r"([A-Za-z][\w.]*)\s+$", text[max(0, span.start - 30) : span.start])
-    word = before.group(1).casefold().rstrip(".") if before else None
-    title = word if word in rules.titles else None
     return replace(mention, kind=kind, weight=weight, title=title)
 
 
@@ -110,6 +194,11 @@ def furniture(mention: Mention, lines, rules: RuleSet) -> bool:
     if words and all(w in rules.layout.genre_words or w in rules.layout_words for w in words) and not mention.gazetteer_id:
         return True
     if not mention.gazetteer_id and mention.kind in ("person", "organization") and is_office(span.text, rules.evidence):
+        return span.text.strip().casefold().rstrip(".") not in rules.titles  # a bare title may stand for a person named with it
+    if not mention.gazetteer_id and mention.kind in ("organization", "place", "unit") and is_common_word(span.text, rules.evidence):
+        if not rules.evidence.places.lookup(span.text) or span.text.lower() in rules.months:
+            return True  # "Government", "Command", "Island": a common word, not a name
+    if not mention.gazetteer_id and span.text.strip().lower() in rules.months:
         return True
     for line in lines:
         if line.start <= span.start < line.end + 1:
@@ -150,6 +239,19 @@ def add_glossed_names(text: str, doc_key: str, mentions: dict[tuple[int, int], M
         if overlaps(mentions, s, e):
             continue
         mentions[(s, e)] = Mention(TextSpan(doc_key, s, e, text[s:e]), inner.kind, None, inner.span.text)
+
+
+def gloss_inner_names(text: str, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A name inside the brackets that gloss another ("URUMCHI [Translator's note: Dihua,
+    today's Urumqi]") is another name of the glossed one."""
+    for (start, end), m in list(mentions.items()):
+        bracket = _GLOSS.match(text, end)
+        if not bracket:
+            continue
+        for key in [k for k in mentions if bracket.start(1) <= k[0] and k[1] <= bracket.end(1)]:
+            inner = mentions[key]
+            if inner.gloss is None and inner.kind == m.kind:
+                mentions[key] = replace(inner, gloss=m.span.text)
 
 
 SMALL_WORDS = frozenset("a an and at by for from in into of on or the to with".split())

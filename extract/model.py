@@ -166,6 +166,8 @@ class Part:
     recipient_keys: tuple[str, ...] = ()
     date_sent: DateValue | None = None
     title: str | None = None
+    enclosure: bool = False  # enclosed after an "[Enclosure:]" heading, not quoted inside the text
+    carrier_voice: bool = False  # the carrier relays it in its own voice ("give him the following answer")
 
 
 @dataclass(frozen=True)

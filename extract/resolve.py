@@ -58,6 +58,7 @@ class Resolver:
         self.labels: dict[str, str] = {}  # provisional key -> canonical label (known places)
         self.glossed: set[int] = set()
         self.keys = [self.known(m) for m in mentions]
+        self.counts = Counter(self.keys)
 
     def name(self, text: str) -> str:
         return normalise_name(text, self.rules.honorifics)
@@ -101,13 +102,38 @@ class Resolver:
 
     # 3. glosses
     def join_glosses(self) -> None:
-        provisional = set(self.keys)
+        """An unknown name glossed by another name of the same document is what that name is:
+        "KOLYA [KIM CHAEK]", "URUMCHI [Translator's note: Dihua, today's Urumqi]"."""
+        by_name: dict[tuple[str, str], str] = {}
+        for key, m in zip(self.keys, self.mentions):
+            by_name.setdefault((m.span.doc_key, self.name(m.span.text)), key)
         for i, mention in enumerate(self.mentions):
             if self.keys[i].startswith("?") and mention.gloss:
-                target = "?" + self.name(mention.gloss)
-                if target in provisional and target != self.keys[i]:
+                target = by_name.get((mention.span.doc_key, self.name(mention.gloss)))
+                if target and target != self.keys[i]:
                     self.keys[i] = target
                     self.glossed.add(i)
+
+    def join_heads(self) -> None:
+        """A body named by its head alone ("the Central Committee", "the Council") is the one body
+        of the same document whose name holds it."""
+        bodies: dict[str, set[str]] = defaultdict(set)
+        for key, m in zip(self.keys, self.mentions):
+            if m.kind in ("organization", "unit"):
+                bodies[m.span.doc_key].add(key)
+        for i, (key, m) in enumerate(zip(self.keys, self.mentions)):
+            if not key.startswith("?") or m.kind != "organization":
+                continue
+            head = key[1:]
+            found = {b for b in bodies[m.span.doc_key] if b != key and any(re.search(rf"\b{re.escape(head)}\b", n) for n in self.names_of(b))}
+            if len(found) == 1:
+                self.keys[i] = next(iter(found))
+
+    def names_of(self, key: str) -> list[str]:
+        if key.startswith("?"):
+            return [self.labels.get(key, key[1:]).lower()]
+        entry = self.rules.by_id[key]
+        return [n.lower() for n in entry.names()]
 
     # 4. people, by the structure of their names
     def person_keys(self) -> dict[str, set[str]]:
@@ -130,6 +156,10 @@ class Resolver:
             if len(words) > 1:
                 long_names[words[-1]].add(key)
                 long_names[words[0]].add(key)
+        for key in people:  # "V. Kuznetsov": a surname with initials is a fuller name than "Kuznetsov"
+            bare, initials = split_initials(key[1:]) if key.startswith("?") else ("", "")
+            if initials and len(bare.split()) == 1:
+                long_names[bare].add(key)
         rom = self.rules.romanisation
         surnames = self.rules.evidence.surnames
         keyed: dict[str, set[str]] = defaultdict(set)
@@ -154,12 +184,24 @@ class Resolver:
                     self.keys[i] = next(iter(chosen))
             else:
                 same = keyed.get(romanisation_key(bare, rom), set()) - {key} if words[0] in surnames else set()
-                known = sorted(c for c in same if not c.startswith("?")) or sorted(same)
-                typo = sorted(c for c in people if c != key and doc in people[c] and one_typo_apart(" ".join(self.words_of(c)), bare))
-                if known:
-                    self.keys[i] = known[0]
-                elif len(typo) == 1:
-                    self.keys[i] = typo[0]
+                typo = {c for c in people if c != key and doc in people[c] and one_typo_apart(" ".join(self.words_of(c)), bare)}
+                chosen = self.preferred(key, same) or (self.preferred(key, typo) if len(typo) == 1 else None)
+                if chosen:
+                    self.keys[i] = chosen
+
+    def preferred(self, key: str, others: set[str]) -> str | None:
+        """Of two spellings of one name, the one both join: the gazetteer's, else the more
+        frequent, else the first in order (so that the two never swap)."""
+        rank = lambda k: (k.startswith("?"), -self.counts[k], k)  # noqa: E731
+        best = min(others | {key}, key=rank) if others else None
+        return best if best and best != key else None
+
+    def drop_bare_titles(self) -> None:
+        """A title standing alone ("Cde", "the President") that names no one the document names
+        with it is no entity."""
+        for i, key in enumerate(self.keys):
+            if key.startswith("?") and key[1:].rstrip(".") in self.rules.titles:
+                self.keys[i] = ""
 
     def initials_agree(self, key: str, initials: str) -> bool:
         if not initials:
@@ -195,27 +237,70 @@ class Resolver:
                     self.keys[i] = next(iter(candidates))
 
     def join_place_words(self) -> None:
-        """'Imjin' and 'Imjin River' are one place."""
+        """'Imjin' and 'Imjin River' are one place; so are two romanisations of one name
+        ('Kaeseong', 'Kaesŏng')."""
         places = {key for key, m in zip(self.keys, self.mentions) if m.kind in PLACE_KINDS}
+        for i, (key, m) in enumerate(zip(self.keys, self.mentions)):
+            if key.startswith("?") and m.kind == "person" and m.weight == 0:
+                place = self.rules.evidence.places.lookup(m.span.text)
+                if place and "?" + place.key in places:
+                    self.keys[i] = "?" + place.key  # "we propose Kaesong": the model's person is the place the corpus names
+        by_sound: dict[str, set[str]] = defaultdict(set)
+        for key in places:
+            label = self.labels.get(key) or (self.rules.by_id[key].label if not key.startswith("?") else key[1:])
+            by_sound[romanisation_key(label, self.rules.romanisation)].add(key)
         for i, (key, m) in enumerate(zip(self.keys, self.mentions)):
             if key.startswith("?") and m.kind in PLACE_KINDS:
                 shorter = "?" + PLACE_WORDS.sub("", key[1:])
                 if shorter != key and shorter in places:
                     self.keys[i] = shorter
+                    continue
+                label = self.labels.get(key) or key[1:]
+                chosen = self.preferred(key, by_sound[romanisation_key(label, self.rules.romanisation)] - {key})
+                if chosen:
+                    self.keys[i] = chosen
+
+    def join_units(self) -> None:
+        """'ROK 6th Div' and 'ROK 6th Division', 'US 3D INF DIV' and '3d Infantry Division':
+        one unit when number, kind of unit and side agree (a missing side agrees with one other)."""
+        units: dict[tuple, set[str]] = defaultdict(set)
+        shapes = {}
+        for key, m in zip(self.keys, self.mentions):
+            if m.kind == "unit" and key.startswith("?"):
+                shape = unit_shape(key[1:], self.rules)
+                if shape:
+                    shapes[key] = shape
+                    units[shape[1:]].add(key)
+        for i, key in enumerate(self.keys):
+            shape = shapes.get(key)
+            if not shape:
+                continue
+            side = shape[0]
+            same = {k for k in units[shape[1:]] if k != key and shapes[k][0] in (side, None)}
+            sided = {shapes[k][0] for k in same} - {None}
+            if same and (side is not None or len(sided) <= 1):
+                chosen = self.preferred(key, same)
+                if chosen:
+                    self.keys[i] = chosen
 
 
 def resolve_entities(mentions: Iterable[Mention], rules: RuleSet) -> tuple[list[Entity], list[ResolvedMention]]:
     mentions = list(mentions)
     resolver = Resolver(mentions, rules)
     resolver.join_glosses()
+    resolver.join_heads()
     resolver.join_people()
+    resolver.drop_bare_titles()
     resolver.join_acronyms()
     resolver.join_place_words()
+    resolver.join_units()
     assigned = resolver.keys
 
     grouped: dict[str, list[Mention]] = defaultdict(list)
     label_forms: dict[str, list[str]] = defaultdict(list)
     for i, (key, mention) in enumerate(zip(assigned, mentions)):
+        if not key:
+            continue
         grouped[key].append(mention)
         if i not in resolver.glossed:
             label_forms[key].append(display_form(mention.span.text))
@@ -252,6 +337,23 @@ def resolve_entities(mentions: Iterable[Mention], rules: RuleSet) -> tuple[list[
         keys[key] = slug
     resolved = [ResolvedMention(m, keys[k]) for k, m in zip(assigned, mentions) if k in keys]
     return list(entities.values()), resolved
+
+
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th|d)?$")
+
+
+def unit_shape(name: str, rules: RuleSet) -> tuple | None:
+    """(side, number, unit noun) of a numbered unit's name: ('rok', 6, 'division')."""
+    expand = rules.unit_words
+    words = [expand.get(w, w) for w in name.lower().replace(".", "").split()]
+    number = next((int(m.group(1)) for w in words if (m := _ORDINAL.fullmatch(w))), None)
+    noun = next((w for w in reversed(words) if w in expand.values()), None)
+    if number is None or noun is None:
+        return None
+    side = words[0] if not _ORDINAL.fullmatch(words[0]) else None
+    at = next(i for i, w in enumerate(words) if _ORDINAL.fullmatch(w))
+    modifiers = frozenset(w for w in words[at + 1 :] if w != noun)
+    return side, number, modifiers, noun
 
 
 def longest_common(forms: list[str]) -> str:

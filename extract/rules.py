@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -143,6 +144,7 @@ class RuleSet:
     acronyms: frozenset[str]
     force_nouns: frozenset[str]
     context_patterns: tuple[ContextPattern, ...]
+    unit_words: dict = field(default_factory=dict)  # unit noun abbreviations -> nouns ("div" -> "division")
     layout: object = None  # archivekg.extract.layout.LayoutRules
     part_cues: tuple = ()  # archivekg.extract.parts.Cue, quoted messages and remarks
     citation_cues: tuple = ()
@@ -169,6 +171,28 @@ class RuleSet:
     @cached_property
     def by_id(self) -> dict[str, GazetteerEntry]:
         return {e.id: e for e in self.entries}
+
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Words kept capitalised in a line typed in capitals, though common: the rarer words of
+        gazetteer names ("korea", "soviet") and the nouns of units ("army", "division")."""
+        from wordfreq import zipf_frequency
+
+        words = {w.lower() for entry in self.entries for name in entry.names() for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2}
+        words = {w for w in words if zipf_frequency(w, "en") < 4.0}
+        return frozenset((words | self.head_words) - set(self.months) - {"b"})
+
+    @cached_property
+    def head_words(self) -> frozenset[str]:
+        """Nouns that end the name of a body or a unit ("committee", "army"), lower-case."""
+        if not self.evidence:
+            return frozenset()
+        return frozenset(w.lower() for kind in ("organization", "unit") for w in re.findall(r"[A-Za-z]+", self.evidence.inside[kind].pattern)) - {"b"}
+
+    @cached_property
+    def months(self) -> frozenset[str]:
+        """Month names (not "may", also a name), which alone are never a name."""
+        return frozenset(m for m in self.dates.months if m.isalpha() and len(m) > 3 and m != "may") if self.dates else frozenset()
 
     @cached_property
     def titles(self) -> frozenset[str]:

@@ -182,8 +182,9 @@ def test_numbered_units_are_military_units(tmp_path, pipeline, settings):
     local = dataclasses.replace(settings, store=tmp_path / "store")
     build(local, [tmp_path], pipeline)
     store = ox.Store.read_only(str(local.store.resolve()))
-    units = {r["l"].value for r in store.query("SELECT ?l WHERE { ?u a kg:MilitaryUnit ; rdfs:label ?l }", use_default_graph_as_union=True, prefixes=PREFIXES)}
-    assert {"13th Army Group", "42nd Corps", "Fortieth Army"} <= units, units
+    names = "SELECT ?l WHERE { ?u a kg:MilitaryUnit . { ?u rdfs:label ?l } UNION { ?u skos:altLabel ?l } }"
+    units = {r["l"].value for r in store.query(names, use_default_graph_as_union=True, prefixes=PREFIXES)}
+    assert {"13th Army Group", "42nd Corps", "Fortieth Army"} <= units, units  # a label, or a name of a gazetteer unit
     organisations = {r["l"].value for r in store.query("SELECT ?l WHERE { ?u a schema:Organization ; rdfs:label ?l }", use_default_graph_as_union=True, prefixes=PREFIXES)}
     assert "Army Group" not in organisations
 
