@@ -50,7 +50,7 @@ def void_triples() -> list[ox.Triple]:
         (term(VOID, "rootResource"), ox.NamedNode(base)),
         (term(VOID, "uriLookupEndpoint"), ox.NamedNode(base + "search?q=")),
     ]
-    facts += [(term(VOID, "dataDump"), ox.NamedNode(base + urls.dump(ext).lstrip("/"))) for ext in DUMPS]
+    facts += [(term(VOID, "dataDump"), ox.NamedNode(base + f"download/dataset.{ext}")) for ext in DUMPS]
     facts += [(term(VOID, "vocabulary"), ox.NamedNode(namespace)) for namespace in sorted(PREFIXES.values())]
     rows = select("SELECT ?e WHERE { ?e a schema:Person ; rdfs:label ?l } ORDER BY ?l LIMIT 1")
     facts += [(term(VOID, "exampleResource"), r["e"]) for r in rows]
@@ -62,7 +62,7 @@ def void_triples() -> list[ox.Triple]:
 def void(extension: str | None = None):
     if extension is not None and extension not in ("ttl", "jsonld", "nt", "rdf"):
         abort(404)
-    alternates = {ext: f"/.well-known/void.{ext}" for ext in ("ttl", "jsonld", "nt", "rdf")}
+    alternates = {ext: urls.path(f"/.well-known/void.{ext}") for ext in ("ttl", "jsonld", "nt", "rdf")}
     return respond(Page(triples=void_triples, alternates=alternates), RDF_ONLY, explicit=extension or request.args.get("format"))
 
 

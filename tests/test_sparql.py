@@ -246,7 +246,8 @@ def test_the_editor_page_is_yasgui_served_from_the_package(live_server):
     status, headers, body = call(live_server, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     page = body.decode()
     assert status == 200 and headers.get_content_type() == "text/html"
-    assert "/static/yasgui/yasgui.min.js" in page and "new Yasgui(" in page
+    assert "/static/yasgui/yasgui.min.js" in page and "/static/editor.js" in page  # the editor's own script is a file too
+    assert b"new Yasgui(" in call(live_server, path="/static/editor.js")[2]
     assert 'src="http' not in page and 'href="http' not in page  # nothing from a CDN
     assert PREFIXES["kg"] in page
     for _, title in list_queries():
