@@ -91,13 +91,9 @@ def page_cache() -> PageCache:
 
 
 def current_build() -> str:
-    """The build the store serves now: an embedded store is reopened first if a new build has
-    been swapped in (a remote endpoint's `build_id` follows its content by itself)."""
-    storage = get_storage()
-    reopen = getattr(storage, "store", None)
-    if reopen is not None:
-        reopen()
-    return storage.build_id
+    """The build the store serves now (an embedded store reopens first if a new build has been
+    swapped in; a remote endpoint's `build_id` follows its content by itself)."""
+    return get_storage().build_id
 
 
 def cached_page(media_type: str | None, make: Callable[[], Response]) -> Response:

@@ -1,31 +1,43 @@
 """Query workers: processes that run user queries where they can really be stopped.
 
-pyoxigraph's Python API cannot interrupt a query, so every query that comes from outside
-runs in a worker process holding its own read-only store. The server waits for the answer
-up to the time limit; past it, the worker is killed (SIGKILL: a read-only RocksDB needs no
-cleanup) and a fresh one takes its place. Other requests keep being answered by the other
-workers meanwhile. Workers are started with 'spawn' (RocksDB and threads do not survive
-fork), reopen their store when a new build is swapped in, and exit when the server does
-(their pipe closes).
+pyoxigraph's Python API cannot interrupt a query, so every query that comes from outside runs
+in a worker process holding its own read-only store. Each worker runs one query at a time;
+several run at once. Limits, all enforced from outside the query:
+
+- time: past `timeout` the worker is killed (SIGKILL: a read-only RocksDB needs no cleanup)
+  and a fresh one takes its place;
+- memory: a worker's data segment is capped (RLIMIT_DATA, `memory_bytes`); a query that needs
+  more makes the worker abort, and the client is told so;
+- network: workers are sealed off the network (`sandbox.py`); only the separate pool for
+  federated queries, which the check proved safe, may connect;
+- a reserve: at most `size - reserve` queries may run longer than `LONG_SECONDS` at once, so
+  small queries always find a worker; a query past that mark with the long lane full is stopped
+  and told the server is busy. Waiting for a worker is bounded too (`max_waiting` requests,
+  `max_wait` seconds), and a query that never ran is told so, not that it ran too long.
+
+The server talks to a worker over a socket pair with `execution.Job`/`Outcome` frames; the
+front awaits the answer on its event loop (`run_async`), Flask threads block (`run`). Workers
+are fresh `python -c` processes (not forks: RocksDB and threads do not survive fork), reopen
+their store when a new build is swapped in, and exit when the server does (their socket closes).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import weakref
-from multiprocessing.connection import Connection
+from collections import deque
 
-from archivekg.server.execution import Job, Outcome, apply_update, execute
+from archivekg.server.execution import FRAME, Job, Outcome
 
-
-ENTRY_POINT = (
-    "import sys; from multiprocessing.connection import Connection; "
-    "from archivekg.server.query_worker import serve; serve(Connection(int(sys.argv[1])))"
-)
+ENTRY_POINT = "import sys; from archivekg.server.query_worker import serve; serve(int(sys.argv[1]), sys.argv[2] == 'net', int(sys.argv[3]))"
+LONG_SECONDS = 1.0
 
 
 class QueryTimeout(Exception):
@@ -33,166 +45,301 @@ class QueryTimeout(Exception):
 
 
 class WorkersBusy(Exception):
-    """Every worker stayed busy for the whole time limit."""
+    """No worker could take the query in time; it never ran."""
+
+
+class LongLaneFull(Exception):
+    """The query ran past LONG_SECONDS while the other workers were busy with long queries."""
 
 
 class WorkerFailed(Exception):
-    """A worker died while running the query (out of memory, or a crash in the store)."""
+    """A worker died while running the query; `memory` says whether it ran out of memory."""
+
+    def __init__(self, message: str, memory: bool = False):
+        super().__init__(message)
+        self.memory = memory
 
 
-def serve(connection) -> None:
-    """A worker's life: read jobs from the pipe, answer each, until the pipe closes."""
+def serve(fd: int, networked: bool, memory_bytes: int) -> None:
+    """A worker's life: read jobs from the socket, answer each, until it closes."""
+    import resource
+
+    from archivekg.server.sandbox import seal_network
+
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    if not networked:
+        seal_network()
+    connection = socket.socket(fileno=fd)
     import pyoxigraph as ox
+
+    from archivekg.server.execution import answer, apply_update
 
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
-            kind, payload = connection.recv()
+            header, body = _read_frame(connection)
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            if kind == "update":
-                outcome = apply_update(*payload)
+            job = Job.unframe(header, body)
+            if job.kind == "update":
+                outcome = apply_update(job)
             else:
-                job: Job = payload
                 if opened is None or opened[0] != job.store_path:
                     opened = None  # release the old build before opening the new one
                     opened = (job.store_path, ox.Store.read_only(job.store_path))
-                outcome = execute(opened[1], job)
+                outcome = answer(opened[1], job, networked)
         except Exception as err:  # the worker answers every job, whatever happens
-            outcome = Outcome("error", message=f"the query could not be run: {type(err).__name__}: {err}")
+            outcome = Outcome("error", message=f"the query could not be run: {type(err).__name__}: {str(err)[:300]}")
         try:
-            connection.send(outcome)
-        except (OSError, ValueError):
+            connection.sendall(outcome.frame())
+        except OSError:
             return
 
 
+def _read_frame(connection: socket.socket) -> tuple[bytes, bytes]:
+    head = _read_exactly(connection, FRAME.size)
+    header_size, body_size = FRAME.unpack(head)
+    data = _read_exactly(connection, header_size + body_size)
+    return data[:header_size], data[header_size:]
+
+
+def _read_exactly(connection: socket.socket, size: int) -> bytes:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        n = connection.recv_into(view[got:])
+        if not n:
+            raise EOFError()
+        got += n
+    return bytes(buffer)
+
+
 class Worker:
-    """One worker process and the server's end of its socket.
+    """One worker process and the server's end of its socket (non-blocking)."""
 
-    Started as a fresh `python -c` rather than with multiprocessing's 'spawn', which would
-    re-run the server's main module (the CLI) in the child.
-    """
-
-    def __init__(self):
+    def __init__(self, networked: bool, memory_bytes: int):
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", ENTRY_POINT, str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
+                [sys.executable, "-c", ENTRY_POINT, str(theirs.fileno()), "net" if networked else "sealed", str(memory_bytes)],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
             )
-        self.connection = Connection(ours.detach())
+        ours.setblocking(False)
+        self.socket = ours
+        self.stopped_for: str | None = None  # why the server killed it: "timeout" or "long"
 
-    def run(self, kind: str, payload, deadline: float) -> Outcome | None:
-        """The outcome, or None if the deadline passed first (the caller must then kill)."""
-        self.connection.send((kind, payload))
-        if not self.connection.poll(max(0.0, deadline - time.monotonic())):
-            return None
-        return self.connection.recv()
+    def stop(self, reason: str) -> None:
+        """Kill the process; whoever waits on the socket then sees it close."""
+        if self.stopped_for is None:
+            self.stopped_for = reason
+        try:
+            self.process.kill()
+        except OSError:  # pragma: no cover - already gone
+            pass
 
-    def kill(self) -> None:
-        self.connection.close()
-        self.process.kill()
+    def close(self) -> None:
+        self.stop("closed")
+        self.socket.close()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not refused
             pass
 
+    def died_of_memory(self) -> bool:
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return False
+        return code == -signal.SIGABRT
+
+    async def call(self, frame: bytes) -> Outcome:
+        loop = asyncio.get_running_loop()
+        await loop.sock_sendall(self.socket, frame)
+        data = bytearray()
+        need = FRAME.size
+        while len(data) < need:
+            chunk = await loop.sock_recv(self.socket, max(65536, min(need - len(data), 1 << 22)))
+            if not chunk:
+                raise EOFError()
+            data += chunk
+            if need == FRAME.size and len(data) >= FRAME.size:
+                header_size, body_size = FRAME.unpack_from(data)
+                need += header_size + body_size
+        header_size = FRAME.unpack_from(data)[0]
+        return Outcome.unframe(bytes(data[FRAME.size : FRAME.size + header_size]), bytes(data[FRAME.size + header_size :]))
+
+    def call_blocking(self, frame: bytes, timeout: float) -> Outcome:
+        self.socket.settimeout(timeout)
+        try:
+            self.socket.sendall(frame)
+            header, body = _read_frame(self.socket)
+        except TimeoutError:
+            self.stop("timeout")
+            raise EOFError() from None
+        finally:
+            self.socket.setblocking(False)
+        return Outcome.unframe(header, body)
+
 
 class WorkerPool:
-    """`idle` warm workers are kept ready beside the running ones; up to `limit` run at once,
-    the rest wait their turn. The most recently used worker goes first (its store is warm)."""
+    """`size` workers kept ready; a request takes an idle one or waits its turn (FIFO, from
+    Flask threads and the event loop alike). The most recently used worker goes first."""
 
-    def __init__(self, idle: int = 2, limit: int = 4):
-        self.idle_target = idle
-        self.limit = limit
+    def __init__(self, size: int = 4, networked: bool = False, memory_bytes: int = 0, reserve: int = 1,
+                 max_waiting: int = 256, max_wait: float = 10.0):
+        self.size, self.networked, self.memory_bytes = max(1, size), networked, memory_bytes
+        self.long_limit = max(1, self.size - reserve)
+        self.max_waiting, self.max_wait = max_waiting, max_wait
         self._idle: list[Worker] = []
-        self._running = 0
-        self._condition = threading.Condition()
-        # end the idle workers when the pool is dropped (an app thrown away) or at exit
-        self._finalizer = weakref.finalize(self, _end_all, self._idle)
+        self._count = 0  # workers alive (idle or running)
+        self._long: set[Worker] = set()
+        self._waiters: deque = deque()
+        self._lock = threading.Lock()
+        self._workers: list[Worker] = []
+        self._finalizer = weakref.finalize(self, _end_all, self._workers)
 
     def warm(self) -> None:
-        """Start the idle workers now (so the first query does not wait for Python to start)."""
-        with self._condition:
-            self._top_up()
+        """Start every worker now (so the first queries do not wait for Python to start)."""
+        with self._lock:
+            while self._count < self.size:
+                self._idle.insert(0, self._spawn())
 
-    def _top_up(self) -> None:
-        """Keep `idle` workers ready beside the running ones (within `limit`); call with the lock.
-        Starting one only launches the interpreter: it imports while its first job waits."""
-        while len(self._idle) < self.idle_target and len(self._idle) + self._running < self.limit:
-            self._idle.insert(0, Worker())  # at the back of the line: warm workers go first
+    def _spawn(self) -> Worker:  # call with the lock held
+        worker = Worker(self.networked, self.memory_bytes)
+        self._workers.append(worker)
+        self._count += 1
+        return worker
 
-    def run(self, job: Job, timeout: float) -> Outcome:
-        return self._run("query", job, timeout)
+    def _take(self) -> Worker | None:  # call with the lock held
+        if self._idle:
+            return self._idle.pop()
+        if self._count < self.size:
+            return self._spawn()
+        return None
 
-    def update(self, store_path: str, text: str, prefixes: dict[str, str], timeout: float) -> Outcome:
-        return self._run("update", (store_path, text, prefixes), timeout)
+    def _give_back(self, worker: Worker | None) -> None:
+        """Hand a worker (or a fresh one, for a dead `None`) to the first waiter, or keep it idle."""
+        with self._lock:
+            if worker is None:
+                self._count -= 1
+                worker = self._spawn() if self._waiters or self._count < self.size else None
+            while self._waiters and worker is not None:
+                if self._waiters.popleft()(worker):
+                    return
+            if worker is not None:
+                self._idle.append(worker)
 
-    def _run(self, kind: str, payload, timeout: float) -> Outcome:
-        deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline)
+    def _retire(self, worker: Worker) -> None:
+        worker.close()
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+        self._give_back(None)
+
+    # -- from the event loop ---------------------------------------------------------------
+    async def run_async(self, job: Job, timeout: float) -> Outcome:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            worker = self._take()
+            if worker is None:
+                if len(self._waiters) >= self.max_waiting:
+                    raise WorkersBusy()
+                future = loop.create_future()
+
+                def deliver(w: Worker) -> bool:
+                    if future.done():
+                        return False
+                    loop.call_soon_threadsafe(_settle, future, w, self)
+                    return True
+
+                self._waiters.append(deliver)
+        if worker is None:
+            try:
+                worker = await asyncio.wait_for(future, self.max_wait)
+            except asyncio.TimeoutError:
+                raise WorkersBusy() from None
+        kill = loop.call_later(timeout, worker.stop, "timeout")
+        long = loop.call_later(min(LONG_SECONDS, timeout), self._gone_long, worker)
         try:
-            outcome = worker.run(kind, payload, deadline)
-        except (OSError, EOFError, ValueError) as err:
-            self._discard(worker)
-            raise WorkerFailed(str(err) or type(err).__name__) from None
-        except BaseException:
-            self._discard(worker)
-            raise
-        if outcome is None:
-            self._discard(worker)
-            raise QueryTimeout()
-        self._release(worker)
+            outcome = await worker.call(job.frame())
+        except (OSError, EOFError) as err:
+            self._failed(worker, err)
+        finally:
+            kill.cancel()
+            long.cancel()
+            self._long.discard(worker)
+        self._give_back(worker)
         return outcome
 
-    def _acquire(self, deadline: float) -> Worker:
-        with self._condition:
-            while not self._idle and self._running >= self.limit:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
+    def _gone_long(self, worker: Worker) -> None:
+        if len(self._long) >= self.long_limit:
+            worker.stop("long")
+        else:
+            self._long.add(worker)
+
+    # -- from a thread ---------------------------------------------------------------------
+    def run(self, job: Job, timeout: float) -> Outcome:
+        with self._lock:
+            worker = self._take()
+            if worker is None:
+                if len(self._waiters) >= self.max_waiting:
                     raise WorkersBusy()
-                self._condition.wait(remaining)
-            self._running += 1
-            if self._idle:
-                worker = self._idle.pop()
-                self._top_up()  # the next request finds a warm worker too
-                return worker
+                handed: list[Worker] = []
+                ready = threading.Event()
+
+                def deliver(w: Worker) -> bool:
+                    if ready.is_set():
+                        return False
+                    handed.append(w)
+                    ready.set()
+                    return True
+
+                self._waiters.append(deliver)
+        if worker is None:
+            if not ready.wait(self.max_wait):
+                with self._lock:
+                    ready.set()  # a worker handed over from now on goes to the next waiter
+                    if not handed:
+                        raise WorkersBusy()
+            worker = handed[0]
         try:
-            worker = Worker()
-            with self._condition:
-                self._top_up()
-            return worker
-        except Exception:
-            with self._condition:
-                self._running -= 1
-                self._condition.notify()
-            raise
+            outcome = worker.call_blocking(job.frame(), timeout)
+        except (OSError, EOFError) as err:
+            self._failed(worker, err)
+        self._give_back(worker)
+        return outcome
 
-    def _release(self, worker: Worker) -> None:
-        with self._condition:
-            self._running -= 1
-            if len(self._idle) <= self.idle_target:
-                self._idle.append(worker)  # next in line: it has the store open and warm
-                worker = None
-            self._condition.notify()
-        if worker is not None:
-            worker.kill()  # more than needed: end it
-
-    def _discard(self, worker: Worker) -> None:
-        """Kill a worker that overran or failed, and put a fresh one in its place."""
-        worker.kill()
-        with self._condition:
-            self._running -= 1
-            self._top_up()
-            self._condition.notify()
+    def _failed(self, worker: Worker, err: Exception):
+        """A worker that did not answer: retire it (a fresh one takes its place) and say why."""
+        reason = worker.stopped_for
+        memory = reason is None and worker.died_of_memory()
+        self._retire(worker)
+        if reason == "timeout":
+            raise QueryTimeout()
+        if reason == "long":
+            raise LongLaneFull()
+        raise WorkerFailed("it ran out of memory" if memory else (str(err) or type(err).__name__), memory=memory)
 
     def close(self) -> None:
-        with self._condition:
-            _end_all(self._idle)
+        with self._lock:
+            _end_all(self._workers)
+            self._idle.clear()
+
+
+def _settle(future: asyncio.Future, worker: Worker, pool: WorkerPool) -> None:
+    if future.done():  # timed out meanwhile: the worker goes to the next in line
+        pool._give_back(worker)
+    else:
+        future.set_result(worker)
 
 
 def _end_all(workers: list[Worker]) -> None:
     while workers:
-        workers.pop().kill()
+        workers.pop().close()
+
+
+def default_size() -> int:
+    """Workers for `size=0`: one more than the cores (one can wait on I/O), 2 to 8."""
+    return max(2, min(8, (os.cpu_count() or 1) + 1))

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from archivekg.extract.vocab import PREFIXES
-from archivekg.server.storage import QueryError
+from archivekg.server.execution import Job, Outcome, answer
+from archivekg.server.storage import Capabilities, QueryError, Storage
 from archivekg.settings import Settings
 
 BUILD_ID_SECONDS = 10.0
@@ -46,11 +46,14 @@ GRAPH_FORMATS = {
 class RemoteUnavailableError(QueryError):
     """The remote endpoint could not be reached or failed; not the query's fault."""
 
+    unavailable = True
+
 
 @dataclass
-class RemoteStorage:
+class RemoteStorage(Storage):
     endpoint: str
     settings: Settings
+    capabilities = Capabilities(embedded=False, remote=True, writable=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RemoteStorage":
@@ -80,11 +83,15 @@ class RemoteStorage:
         self._build_id = (now, build_id)
         return build_id
 
-    def close(self) -> None:
-        """Nothing to stop: no worker processes serve a remote store."""
+    def run_query(self, job: Job) -> Outcome:
+        """Checked here (SERVICE allow-list, caps), evaluated by the remote store, which does
+        its own federation: no worker, the remote store's own time limit applies."""
+        return answer(self, job, networked=True)
 
-    def prefixes(self) -> dict[str, str]:
-        return dict(PREFIXES)
+    async def run_query_async(self, job: Job) -> Outcome:
+        import asyncio
+
+        return await asyncio.get_running_loop().run_in_executor(None, self.run_query, job)
 
     def query(self, text: str, **options):
         """Run `text` remotely; options as for `pyoxigraph.Store.query` (prefixes, default_graph,
@@ -112,10 +119,11 @@ class RemoteStorage:
             with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
                 return response.read(), response.headers.get_content_type()
         except urllib.error.HTTPError as err:
-            detail = err.read(2000).decode("utf-8", "replace").strip()
-            if 400 <= err.code < 500:
+            if 400 <= err.code < 500:  # the configured store's word on the query (its syntax error): its first lines
+                detail = err.read(2000).decode("utf-8", "replace").strip()[:500]
                 raise QueryError(detail or f"the remote endpoint refused the query (HTTP {err.code})") from None
-            raise RemoteUnavailableError(f"the remote SPARQL endpoint failed (HTTP {err.code}): {detail[:300]}") from None
+            # a failure's body is not passed on (it may hold what a SERVICE call brought back)
+            raise RemoteUnavailableError(f"the remote SPARQL endpoint failed (HTTP {err.code})") from None
         except TimeoutError:
             raise RemoteUnavailableError(
                 f"the remote SPARQL endpoint did not answer within the {self.settings.timeout:g} s limit; make the query more selective"
