@@ -8,11 +8,11 @@ worker; then it hands the request to the `Front` (`front.py`) and writes the ans
 Limits (a client past one is answered and the connection closed, the server goes on):
 
 - request head (request line and headers): at most `MAX_HEAD_BYTES` (431), complete within
-  `HEAD_SECONDS` of its first byte (408);
-- body: at most `Front.max_body` bytes (413), complete within `BODY_SECONDS` (408); chunked
-  bodies are read like any other (the app sees them with a Content-Length);
-- idle: a kept-alive connection with no request for `IDLE_SECONDS` is closed, and so is a new
-  one that sends nothing;
+  `Limits.head_seconds` of its first byte (408);
+- body: at most `Front.max_body` bytes (413), complete within `Limits.body_seconds` (408);
+  chunked bodies are read like any other (the app sees them with a Content-Length);
+- idle: a kept-alive connection with no request for `Limits.idle_seconds` is closed, and so is
+  a new one that sends nothing;
 - connections: at most `max_client_connections` per client address and `max_connections` in
   all (503 and closed); pipelined requests are answered in order, at most `MAX_PIPELINE` queued.
 """
@@ -23,15 +23,23 @@ import asyncio
 import logging
 import time
 from collections import deque
+from dataclasses import dataclass
 from http import HTTPStatus
 
 import httptools
 
 MAX_HEAD_BYTES = 1024 * 1024  # a query longer than this goes in a POST body
-HEAD_SECONDS = 10.0
-BODY_SECONDS = 30.0
-IDLE_SECONDS = 15.0
 MAX_PIPELINE = 16
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a client may take: for a request head, for a body, and between requests."""
+
+    head_seconds: float = 10.0
+    body_seconds: float = 30.0
+    idle_seconds: float = 15.0
+
 access_log = logging.getLogger("archivekg.access")
 REASONS = {status.value: status.phrase.encode() for status in HTTPStatus}
 
@@ -102,7 +110,7 @@ class Connection(asyncio.Protocol):
         if count > self.front.max_client_connections or len(self.state.connections) > self.front.max_connections:
             self.refuse(503, "too many open connections from this address: close some and try again")
             return
-        self.arm(IDLE_SECONDS, self.idle_out)
+        self.arm(self.front.limits.idle_seconds, self.idle_out)
 
     def connection_lost(self, exc) -> None:
         self.state.connections.discard(self)
@@ -141,7 +149,8 @@ class Connection(asyncio.Protocol):
         self.transport.close()
 
     def too_slow(self) -> None:
-        self.refuse(408, f"the request did not arrive in time (head within {HEAD_SECONDS:g} s, body within {BODY_SECONDS:g} s)")
+        limits = self.front.limits
+        self.refuse(408, f"the request did not arrive in time (head within {limits.head_seconds:g} s, body within {limits.body_seconds:g} s)")
 
     def refuse(self, status: int, message: str) -> None:
         """Answer and close: the rest of what the client sends is read and dropped for 2 s (a
@@ -162,7 +171,7 @@ class Connection(asyncio.Protocol):
         if self.parser is None:
             return  # refused: dropped until the close
         if self.current is None and not self.head_bytes:
-            self.arm(HEAD_SECONDS, self.too_slow)  # a request begins: its head has this long
+            self.arm(self.front.limits.head_seconds, self.too_slow)  # a request begins: its head has this long
         if self.current is None:
             self.head_bytes += len(data)
             if self.head_bytes > MAX_HEAD_BYTES:
@@ -190,7 +199,7 @@ class Connection(asyncio.Protocol):
         self.current = Request(parser.get_method().decode("ascii", "replace"), self.url, self.headers, parser.get_http_version())
         self.current.keep_alive = parser.should_keep_alive()
         self.head_bytes = 0
-        self.arm(BODY_SECONDS, self.too_slow)
+        self.arm(self.front.limits.body_seconds, self.too_slow)
         if self.current.header(b"expect") == "100-continue":
             self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
@@ -226,12 +235,14 @@ class Connection(asyncio.Protocol):
             else:
                 self.transport.resume_reading()
                 if self.current is None and not self.head_bytes:
-                    self.arm(IDLE_SECONDS, self.idle_out)
+                    self.arm(self.front.limits.idle_seconds, self.idle_out)
         finally:
             self.serving = False
 
     def write_answer(self, request: Request, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         """A whole answer at once (the common case: its length is known)."""
+        if self.transport.is_closing():
+            return  # the client went away while its answer was made
         close = self.closing or not request.keep_alive
         self.transport.write(answer_bytes(status, headers, body, request.method == "HEAD", close, self.state.default_headers))
         self.log(request, status, len(body))

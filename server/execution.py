@@ -13,7 +13,7 @@ from __future__ import annotations
 import marshal
 import re
 import struct
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 
 import pyoxigraph as ox
 
@@ -24,6 +24,7 @@ from archivekg.server.sandbox import is_sealed_failure
 FRAME = struct.Struct("!II")  # header length, body length
 XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")  # what XML 1.0 cannot carry
 REPLACEMENT = "\ufffd".encode()
+NEEDS_READING = re.compile(r"from|service", re.I)  # Unicode case folding: wider than the engine's
 XML_MEDIA = ("application/sparql-results+xml", "application/rdf+xml")
 
 
@@ -43,7 +44,8 @@ class Job:
     text: str = ""
 
     def frame(self) -> bytes:
-        return _frame(astuple(self)[:-1], self.text.encode("utf-8", "surrogatepass"))
+        return _frame((self.kind, self.store_path, self.results_format, self.graph_format, self.default_graphs,
+                       self.named_graphs, self.max_rows, self.max_bytes, self.allowlist), self.text.encode("utf-8", "surrogatepass"))
 
     @classmethod
     def unframe(cls, header: bytes, body: bytes) -> "Job":
@@ -66,7 +68,7 @@ class Outcome:
     body: bytes = b""
 
     def frame(self) -> bytes:
-        return _frame(astuple(self)[:-1], self.body)
+        return _frame((self.status, self.media_type, self.rows, self.truncated, self.message, self.form, self.replaced), self.body)
 
     @classmethod
     def unframe(cls, header: bytes, body: bytes) -> "Outcome":
@@ -78,7 +80,7 @@ def _frame(header_values: tuple, body: bytes) -> bytes:
     return FRAME.pack(len(header), len(body)) + header + body
 
 
-assert [f.name for f in fields(Job)][-1] == "text" and [f.name for f in fields(Outcome)][-1] == "body"
+assert [f.name for f in fields(Job)][-1] == "text" and [f.name for f in fields(Outcome)][-1] == "body"  # frames: all but the last, in order
 
 
 class QueryError(ValueError):
@@ -141,23 +143,32 @@ def _nth_newline(data: bytes, n: int) -> int:
 
 
 def answer(store: ox.Store, job: Job, networked: bool) -> Outcome:
-    """Read, check, evaluate and serialize one query; every failure is an Outcome."""
+    """Read, check, evaluate and serialize one query; every failure is an Outcome.
+
+    A text without "from" or "service" anywhere (any case) can have no dataset clause and no
+    SERVICE call: the engine reads it straight away (its answer's type gives the form); other
+    texts are read by the lexer first."""
+    shape = None
     try:
-        shape = read_shape(job.text, PREFIXES)
-        if shape.form == "UPDATE":
-            return Outcome("not-a-query")
-        if shape.form in ("SELECT", "ASK") and job.results_format is None or shape.form in ("CONSTRUCT", "DESCRIBE") and job.graph_format is None:
-            return Outcome("unacceptable", form=shape.form)
-        if federation(job.text, shape, job.allowlist, PREFIXES) and not networked:
-            return Outcome("network")
-        results = store.query(job.text, prefixes=PREFIXES, **dataset_options(job, not shape.has_dataset))
+        if NEEDS_READING.search(job.text):
+            shape = read_shape(job.text, PREFIXES)
+            if shape.form == "UPDATE":
+                return Outcome("not-a-query")
+            if shape.form in ("SELECT", "ASK") and job.results_format is None or shape.form in ("CONSTRUCT", "DESCRIBE") and job.graph_format is None:
+                return Outcome("unacceptable", form=shape.form)
+            if federation(job.text, shape, job.allowlist, PREFIXES) and not networked:
+                return Outcome("network")
+        union = shape is None or not shape.has_dataset
+        results = store.query(job.text, prefixes=PREFIXES, **dataset_options(job, union))
         return serialize(results, job)
+    except SyntaxError as err:
+        if shape is None and read_shape(job.text, PREFIXES).form == "UPDATE":
+            return Outcome("not-a-query")
+        return Outcome("syntax", message=str(err))
     except Refused as err:
         return Outcome("refused", message=str(err))
     except QueryError as err:
         return Outcome("unavailable" if err.unavailable else "syntax", message=str(err).removeprefix("the query is not valid SPARQL: "))
-    except SyntaxError as err:
-        return Outcome("syntax", message=str(err))
     except MemoryError:
         return Outcome("error", message="the query needed more memory than a query may use; make it more selective")
     except (OSError, ValueError, TypeError, UnicodeError, OverflowError, RecursionError) as err:

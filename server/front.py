@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from a2wsgi import WSGIMiddleware
 
 from archivekg.server import http, planning
-from archivekg.server.connection import MAX_HEAD_BYTES, REASONS, Connection, Request, access_log
+from archivekg.server.connection import MAX_HEAD_BYTES, REASONS, Connection, Limits, Request, access_log
 from archivekg.server.memory import BuildMemory
 from archivekg.server.query_worker import LongLaneFull, QueryTimeout, WorkerFailed, WorkersBusy
 
@@ -96,7 +96,8 @@ class Front:
     """Answers requests (see the module docstring). `current_build` names the build on disk,
     or is None when nothing may be remembered."""
 
-    def __init__(self, wsgi_app, current_build: Callable[[], str] | None, cache: AnswerCache | None, threads: int = 8):
+    def __init__(self, wsgi_app, current_build: Callable[[], str] | None, cache: AnswerCache | None, threads: int = 8,
+                 limits: Limits = Limits()):
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
         self.app = wsgi_app
@@ -109,9 +110,21 @@ class Front:
         self.max_body = 3 * self.max_query_bytes + planning.SLACK_BYTES
         self.max_client_connections = self.settings.max_client_connections
         self.max_connections = connection_limit()
+        self.limits = limits
         self._waiting: dict[Connection, asyncio.Event] = {}
 
-    async def __call__(self, scope, receive, send):  # uvicorn wants an ASGI app to load; requests come through `answer`
+    async def __call__(self, scope, receive, send):
+        """uvicorn loads the front as an ASGI app: requests come through `answer`; the lifespan
+        comes here, so the workers' sockets are closed on the loop they belong to."""
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    self.storage.close()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
         await self.asgi(scope, receive, send)
 
     async def answer(self, connection: Connection, request: Request) -> None:
@@ -265,16 +278,16 @@ def connection_limit() -> int:
     return max(64, soft - 256)
 
 
-def make_front(app, settings, threads: int = 8) -> Front:
+def make_front(app, settings, threads: int = 8, limits: Limits = Limits()) -> Front:
     """The front for `app` as `settings` serve it: answers are remembered only for the embedded
     store (a remote store's data may change without a swap we could see)."""
     from archivekg import store as stores
 
     if settings.endpoint or not settings.response_cache_mb:
-        return Front(app, None, None, threads)
+        return Front(app, None, None, threads, limits)
     budget = settings.response_cache_mb * 2**20
     cache = AnswerCache(budget, max_entry_bytes=max(2**20, budget // 64))
-    return Front(app, lambda: stores.current_build_id(settings.store), cache, threads)
+    return Front(app, lambda: stores.current_build_id(settings.store), cache, threads, limits)
 
 
 def server_config(front: Front, host: str, port: int):
@@ -282,7 +295,7 @@ def server_config(front: Front, host: str, port: int):
     `connection.py`) on uvloop, no Server header, errors logged."""
     import uvicorn
 
-    config = uvicorn.Config(front, host=host, port=port, loop="uvloop", http=Connection, lifespan="off", log_level="warning",
+    config = uvicorn.Config(front, host=host, port=port, loop="uvloop", http=Connection, lifespan="on", log_level="warning",
                             access_log=False, server_header=False, proxy_headers=False, timeout_graceful_shutdown=5)
     if front.settings.access_log and not access_log.handlers:
         handler = logging.StreamHandler(sys.stderr)

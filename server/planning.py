@@ -13,6 +13,7 @@ SERVICE calls are read in the worker, under the query's own time limit (`executi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -91,9 +92,7 @@ def plan(request: Request, storage, settings) -> Plan | tuple[int, list, bytes]:
     if kind != "query":
         return Plan(kind, text)
     explicit = next((request.first(name) for name in EXPLICIT if request.first(name)), None)
-    accept = request.headers.get("accept")
-    results_format = negotiate(accept, QUERY_RESULT_FORMATS, explicit)
-    graph_format = negotiate(accept, GRAPH_FORMATS, explicit)
+    results_format, graph_format = formats(request.headers.get("accept"), explicit)
     if results_format is None and graph_format is None:
         raise not_acceptable(QUERY_RESULT_FORMATS + GRAPH_FORMATS)
     options = {
@@ -111,6 +110,13 @@ def plan(request: Request, storage, settings) -> Plan | tuple[int, list, bytes]:
         if http.holds(request.headers.get("if-none-match"), tag):
             return 304, http.validator_headers(tag, storage.built_at), b""
     return Plan("query", text, storage.job(text, **options), tag)
+
+
+@lru_cache(maxsize=512)
+def formats(accept: str | None, explicit: str | None) -> tuple:
+    """(results format, graph format) for an Accept header and `format=` value (few distinct
+    ones come, so each is negotiated once)."""
+    return negotiate(accept, QUERY_RESULT_FORMATS, explicit), negotiate(accept, GRAPH_FORMATS, explicit)
 
 
 def read_operation(request: Request) -> tuple[str, str]:

@@ -41,7 +41,7 @@ TOKEN = re.compile(
 )
 UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
-SERVICE_WORD = re.compile(r"service", re.I | re.A)
+SERVICE_WORD = re.compile(r"service", re.I)  # Unicode case folding (ſ, K): wider than any engine's
 CLEAR_CONTEXTS = ("comment", "string", "iri", "var")
 NOT_FIXED = "an endpoint that is not a fixed IRI"
 UNREADABLE = "a text rdflib cannot read"

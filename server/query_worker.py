@@ -128,6 +128,8 @@ class Worker:
             )
         ours.setblocking(False)
         self.socket = ours
+        self.link: WorkerLink | None = None  # set once the event loop owns the socket
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped_for: str | None = None  # why the server killed it: "timeout" or "long"
 
     def stop(self, reason: str) -> None:
@@ -141,7 +143,20 @@ class Worker:
 
     def close(self) -> None:
         self.stop("closed")
-        self.socket.close()
+        if self.link is None:
+            self.socket.close()
+        else:
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is self.loop:
+                self.link.transport.close()
+            else:
+                try:
+                    self.loop.call_soon_threadsafe(self.link.transport.close)
+                except RuntimeError:  # the loop is closed: the socket goes with it
+                    self.socket.close()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not refused
@@ -155,20 +170,13 @@ class Worker:
         return code == -signal.SIGABRT
 
     async def call(self, frame: bytes) -> Outcome:
-        loop = asyncio.get_running_loop()
-        await loop.sock_sendall(self.socket, frame)
-        data = bytearray()
-        need = FRAME.size
-        while len(data) < need:
-            chunk = await loop.sock_recv(self.socket, max(65536, min(need - len(data), 1 << 22)))
-            if not chunk:
-                raise EOFError()
-            data += chunk
-            if need == FRAME.size and len(data) >= FRAME.size:
-                header_size, body_size = FRAME.unpack_from(data)
-                need += header_size + body_size
-        header_size = FRAME.unpack_from(data)[0]
-        return Outcome.unframe(bytes(data[FRAME.size : FRAME.size + header_size]), bytes(data[FRAME.size + header_size :]))
+        """Send a job and await its outcome on the running loop. The first call hands the socket
+        to the loop for good (uvloop then reads it in C, with no per-call registration)."""
+        if self.link is None:
+            loop = asyncio.get_running_loop()
+            _, self.link = await loop.connect_accepted_socket(WorkerLink, self.socket)
+            self.loop = loop
+        return await self.link.call(frame)
 
     def call_blocking(self, frame: bytes, timeout: float) -> Outcome:
         self.socket.settimeout(timeout)
@@ -181,6 +189,41 @@ class Worker:
         finally:
             self.socket.setblocking(False)
         return Outcome.unframe(header, body)
+
+
+class WorkerLink(asyncio.Protocol):
+    """The event loop's end of a worker's socket: reads outcome frames as they arrive."""
+
+    def __init__(self):
+        self.transport = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def call(self, frame: bytes) -> asyncio.Future:
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(frame)
+        return self.waiter
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        if len(buffer) < FRAME.size:
+            return
+        header_size, body_size = FRAME.unpack_from(buffer)
+        end = FRAME.size + header_size + body_size
+        if len(buffer) < end:
+            return
+        outcome = Outcome.unframe(bytes(buffer[FRAME.size : FRAME.size + header_size]), bytes(buffer[FRAME.size + header_size : end]))
+        self.buffer = bytearray()
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(outcome)
+
+    def connection_lost(self, exc) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(EOFError())
 
 
 class WorkerPool:
@@ -198,6 +241,7 @@ class WorkerPool:
         self._waiters: deque = deque()
         self._lock = threading.Lock()
         self._workers: list[Worker] = []
+        self._loop: asyncio.AbstractEventLoop | None = None  # once used from an event loop, always from it
         self._finalizer = weakref.finalize(self, _end_all, self._workers)
 
     def warm(self) -> None:
@@ -240,7 +284,7 @@ class WorkerPool:
 
     # -- from the event loop ---------------------------------------------------------------
     async def run_async(self, job: Job, timeout: float) -> Outcome:
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         with self._lock:
             worker = self._take()
             if worker is None:
@@ -281,6 +325,8 @@ class WorkerPool:
 
     # -- from a thread ---------------------------------------------------------------------
     def run(self, job: Job, timeout: float) -> Outcome:
+        if self._loop is not None:  # the workers' sockets belong to the front's event loop now
+            return asyncio.run_coroutine_threadsafe(self.run_async(job, timeout), self._loop).result()
         with self._lock:
             worker = self._take()
             if worker is None:
@@ -323,9 +369,13 @@ class WorkerPool:
         raise WorkerFailed("it ran out of memory" if memory else (str(err) or type(err).__name__), memory=memory)
 
     def close(self) -> None:
+        """Stop every worker (a later query starts fresh ones)."""
         with self._lock:
             _end_all(self._workers)
             self._idle.clear()
+            self._long.clear()
+            self._count = 0
+            self._loop = None
 
 
 def _settle(future: asyncio.Future, worker: Worker, pool: WorkerPool) -> None:

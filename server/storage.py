@@ -21,7 +21,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -87,10 +87,11 @@ class Storage:
     def prefixes(self) -> dict[str, str]:
         return dict(PREFIXES)
 
-    def job(self, text: str, **options) -> Job:
+    def job(self, text: str, store_path: str = "", **options) -> Job:
         """A query from outside, with this server's limits (`options` are `Job` fields)."""
-        limits = {"max_rows": self.settings.max_rows, "max_bytes": self.settings.max_answer_bytes, "allowlist": tuple(self.settings.service_allowlist)}
-        return Job("query", "", text=text, **(limits | options))
+        settings = self.settings
+        return Job("query", store_path, max_rows=settings.max_rows, max_bytes=settings.max_answer_bytes,
+                   allowlist=tuple(settings.service_allowlist), text=text, **options)
 
     def run_query(self, job: Job) -> Outcome:
         """Answer a query from outside (from a thread)."""
@@ -190,7 +191,7 @@ class EmbeddedStorage(Storage):
                     size = 2 if networked else (self.settings.query_workers or default_size())
                     pool = self._pools[networked] = WorkerPool(
                         size, networked=networked, memory_bytes=self.settings.worker_memory_mb * 2**20,
-                        max_wait=min(self.settings.timeout, 10.0))
+                        max_wait=min(self.settings.timeout / 2, 10.0))  # waiting longer helps no one: retry later
         return pool
 
     def start(self) -> None:
@@ -201,8 +202,8 @@ class EmbeddedStorage(Storage):
         threading.Thread(target=self.pool().warm, name="archivekg-start-workers", daemon=True).start()
 
     def job(self, text: str, **options) -> Job:
-        self.store()  # reopen here too, so pages and workers see the same build
-        return replace(super().job(text, **options), store_path=self._build_path)
+        """For the build `build_id` last named (the planning asked it just before)."""
+        return super().job(text, self._build_path, **options)
 
     def run_query(self, job: Job) -> Outcome:
         outcome = self.pool().run(job, self.settings.timeout)
