@@ -31,7 +31,7 @@ class Settings:
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
     endpoint: str | None = None
     validate: bool = True
-    page_cache_size: int = 1024  # rendered pages kept per build (0: none)
+    page_cache_size: int = 1024  # answers (pages, query results) the server remembers per build (0: none)
     validate_sample: int = 10  # a build of more documents validates this many of them (0: all)
     response_cache_mb: int = 64  # answers the server remembers for the build it serves (0: none)
     query_workers: int = 0  # processes answering SPARQL queries; 0: one more than the cores (2 to 8)

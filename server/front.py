@@ -60,8 +60,8 @@ class AnswerCache(BuildMemory):
     """Answers by request key, for one build at a time, within a byte budget (LRU; see
     `memory.BuildMemory`)."""
 
-    def __init__(self, max_bytes: int, max_entry_bytes: int):
-        super().__init__(max_entries=None, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes)
+    def __init__(self, max_bytes: int, max_entry_bytes: int, max_entries: int | None = None):
+        super().__init__(max_entries=max_entries, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes)
         self.misses = 0
 
     def get(self, build: str, key: tuple) -> Answer | None:
@@ -93,8 +93,8 @@ def names_build(headers, build: str) -> bool:
 
 
 class Front:
-    """Answers requests (see the module docstring). `current_build` names the build on disk,
-    or is None when nothing may be remembered."""
+    """Answers requests (see the module docstring). `current_build()` names the build served
+    (None: nothing may be remembered now); `current_build` None: nothing ever is."""
 
     def __init__(self, wsgi_app, current_build: Callable[[], str] | None, cache: AnswerCache | None, threads: int = 8,
                  limits: Limits = Limits()):
@@ -112,6 +112,8 @@ class Front:
         self.max_connections = connection_limit()
         self.limits = limits
         self._waiting: dict[Connection, asyncio.Event] = {}
+        self._making: dict[tuple, asyncio.Future] = {}  # answers being made, by key: asked again, awaited
+        self.made = 0  # answers made for a key (not from memory): how often the app was asked
 
     async def __call__(self, scope, receive, send):
         """uvicorn loads the front as an ASGI app: requests come through `answer`; the lifespan
@@ -130,10 +132,23 @@ class Front:
     async def answer(self, connection: Connection, request: Request) -> None:
         key = request_key(request) if self.cache is not None else None
         build = self.current_build() if key is not None else None
-        if key is not None:
+        if build is None:
+            return await self.make(connection, request, None, None)
+        kept = self.cache.get(build, key)
+        if kept is None and key in self._making:  # being made for another client: wait for it
+            await asyncio.wait([self._making[key]], timeout=60)
             kept = self.cache.get(build, key)
-            if kept is not None:
-                return connection.write_answer(request, kept.status, list(kept.headers), kept.body)
+        if kept is not None:
+            return connection.write_answer(request, kept.status, list(kept.headers), kept.body)
+        self._making[key] = made = asyncio.get_running_loop().create_future()
+        self.made += 1
+        try:
+            await self.make(connection, request, key, build)
+        finally:
+            del self._making[key]
+            made.set_result(None)
+
+    async def make(self, connection: Connection, request: Request, key: tuple | None, build: str | None) -> None:
         if request.path == b"/sparql" and request.method in ("GET", "HEAD", "POST"):
             answered = await self.sparql(request)
             if answered is not None:
@@ -279,15 +294,13 @@ def connection_limit() -> int:
 
 
 def make_front(app, settings, threads: int = 8, limits: Limits = Limits()) -> Front:
-    """The front for `app` as `settings` serve it: answers are remembered only for the embedded
-    store (a remote store's data may change without a swap we could see)."""
-    from archivekg import store as stores
-
-    if settings.endpoint or not settings.response_cache_mb:
+    """The front for `app` as `settings` serve it, remembering answers for the build the
+    storage names (`Storage.current_build`: a remote store's is its build graph's digest)."""
+    if not settings.response_cache_mb or not settings.page_cache_size:
         return Front(app, None, None, threads, limits)
     budget = settings.response_cache_mb * 2**20
-    cache = AnswerCache(budget, max_entry_bytes=max(2**20, budget // 64))
-    return Front(app, lambda: stores.current_build_id(settings.store), cache, threads, limits)
+    cache = AnswerCache(budget, max_entry_bytes=max(2**20, budget // 64), max_entries=settings.page_cache_size)
+    return Front(app, app.extensions["archivekg.storage"].current_build, cache, threads, limits)
 
 
 def server_config(front: Front, host: str, port: int):

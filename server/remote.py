@@ -83,6 +83,25 @@ class RemoteStorage(Storage):
         self._build_id = (now, build_id)
         return build_id
 
+    def current_build(self) -> str | None:
+        """The last build id asked for, if recent; else None, and it is asked again in the background."""
+        cached = getattr(self, "_build_id", None)
+        if cached and time.monotonic() - cached[0] < BUILD_ID_SECONDS:
+            return cached[1]
+        if not getattr(self, "_refreshing", False):
+            import threading
+
+            self._refreshing = True
+
+            def refresh():
+                try:
+                    self.build_id
+                finally:
+                    self._refreshing = False
+
+            threading.Thread(target=refresh, name="archivekg-remote-build", daemon=True).start()
+        return None
+
     def run_query(self, job: Job) -> Outcome:
         """Checked here (SERVICE allow-list, caps), evaluated by the remote store, which does
         its own federation: no worker, the remote store's own time limit applies."""

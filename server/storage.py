@@ -81,6 +81,11 @@ class Storage:
         """When the served build was made (Last-Modified), if known."""
         return None
 
+    def current_build(self) -> str | None:
+        """The build served now, without waiting on anything (the front asks on every request);
+        None when it is not known yet."""
+        return self.build_id
+
     def query(self, text: str, **options):
         raise NotImplementedError
 
@@ -160,6 +165,9 @@ class EmbeddedStorage(Storage):
                 mtime = None
             self._built_at = (build, mtime)
         return self._built_at[1]
+
+    def current_build(self) -> str:
+        return stores.current_build_id(self.path)  # one readlink
 
     def store(self) -> ox.Store:
         """The current store, reopened if a new build has been swapped in since."""
