@@ -24,7 +24,12 @@ from archivekg.server.sandbox import is_sealed_failure
 FRAME = struct.Struct("!II")  # header length, body length
 XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")  # what XML 1.0 cannot carry
 REPLACEMENT = "\ufffd".encode()
-NEEDS_READING = re.compile(r"from|service", re.I)  # Unicode case folding: wider than the engine's
+
+
+def needs_reading(text: str) -> bool:
+    """Whether a text may hold a dataset clause or a SERVICE call (any case; 'ſ' folds to 's')."""
+    lowered = text.lower()
+    return "from" in lowered or "service" in lowered or "ſ" in lowered
 XML_MEDIA = ("application/sparql-results+xml", "application/rdf+xml")
 
 
@@ -150,7 +155,7 @@ def answer(store: ox.Store, job: Job, networked: bool) -> Outcome:
     texts are read by the lexer first."""
     shape = None
     try:
-        if NEEDS_READING.search(job.text):
+        if needs_reading(job.text):
             shape = read_shape(job.text, PREFIXES)
             if shape.form == "UPDATE":
                 return Outcome("not-a-query")

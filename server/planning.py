@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import parse_qs
+import codecs
+from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 
@@ -27,6 +28,9 @@ SLACK_BYTES = 16_384  # room for the other parameters beside the query text
 EXPLICIT = ("format", "output", "results")  # what Fuseki, Virtuoso and SPARQLWrapper send
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "")
 TEXT_TYPES = ("application/sparql-query", "application/sparql-update")
+
+
+CONTENT_TYPES = {essence(f): content_type(f) for f in QUERY_RESULT_FORMATS + GRAPH_FORMATS}
 
 
 class Refusal(Exception):
@@ -53,7 +57,7 @@ class Request:
         """From raw HTTP parts (the front): the same reading Flask gives."""
         if len(query_string) > 3 * limit + SLACK_BYTES:  # percent-encoding triples a byte at most
             raise Refusal(413, f"the request is too large: queries are limited to {limit} bytes")
-        params = parse_qs(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace")
+        params = parse_form(query_string)
         media, _, options = headers.get("content-type", "").partition(";")
         media = media.strip().lower()
         text = None
@@ -65,13 +69,35 @@ class Request:
                 except (UnicodeDecodeError, LookupError):
                     raise Refusal(400, "the request body is not UTF-8 text") from None
             elif media == "application/x-www-form-urlencoded":
-                for name, values in parse_qs(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace").items():
+                for name, values in parse_form(body).items():
                     params.setdefault(name, []).extend(values)
         return cls(method, params, media, text, headers)
 
     def first(self, name: str) -> str | None:
         values = self.params.get(name)
         return values[0] if values else None
+
+
+def parse_form(data: bytes) -> dict[str, list[str]]:
+    """`a=1&b=x+y` -> {"a": ["1"], "b": ["x y"]}, as `urllib.parse.parse_qs` reads it (blank values
+    kept, UTF-8 with replacement), with the percent-decoding done by the codec in C."""
+    params: dict[str, list[str]] = {}
+    for field in data.split(b"&"):
+        if not field:
+            continue
+        name, _, value = field.partition(b"=")
+        params.setdefault(unquote(name), []).append(unquote(value))
+    return params
+
+
+def unquote(data: bytes) -> str:
+    data = data.replace(b"+", b" ")
+    if b"%" not in data:
+        return data.decode("utf-8", "replace")
+    try:  # %XX -> \xXX, decoded by the C escape codec (a backslash of the text is kept as it is)
+        return codecs.escape_decode(data.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0].decode("utf-8", "replace")
+    except ValueError:  # a % not followed by two hex digits: the slow, lenient way
+        return unquote_to_bytes(data).decode("utf-8", "replace")
 
 
 @dataclass
@@ -82,8 +108,9 @@ class Plan:
     tag: str | None = None  # the ETag of a GET or HEAD answer
 
 
-def plan(request: Request, storage, settings) -> Plan | tuple[int, list, bytes]:
-    """What to do with a request, or a finished answer (a 304); raises `Refusal`."""
+def plan(request: Request, storage, settings, build: str | None = None) -> Plan | tuple[int, list, bytes]:
+    """What to do with a request, or a finished answer (a 304); raises `Refusal`. `build` is
+    the build served, if the caller has just asked."""
     limit = settings.max_query_bytes
     kind, text = read_operation(request)
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -106,7 +133,8 @@ def plan(request: Request, storage, settings) -> Plan | tuple[int, list, bytes]:
         options["named_graphs"] = options["named_graphs"] or ()
     tag = None
     if request.method in ("GET", "HEAD"):
-        tag = http.etag(storage.build_id, text, repr(sorted(options.items())), str(settings.max_rows), str(settings.max_answer_bytes))
+        tag = http.etag(build or storage.build_id, text, options["results_format"] or "", options["graph_format"] or "",
+                        repr(options["default_graphs"]), repr(options["named_graphs"]), str(settings.max_rows), str(settings.max_answer_bytes))
         if http.holds(request.headers.get("if-none-match"), tag):
             return 304, http.validator_headers(tag, storage.built_at), b""
     return Plan("query", text, storage.job(text, **options), tag)
@@ -197,8 +225,7 @@ def reply(planned: Plan, outcome: Outcome, storage, settings, updates: bool) -> 
         raise Refusal(502, outcome.message)
     if status != "ok":
         raise Refusal(400, outcome.message)
-    fmt = next(f for f in QUERY_RESULT_FORMATS + GRAPH_FORMATS if essence(f) == outcome.media_type)
-    headers = [("Content-Type", content_type(fmt)), ("X-Archivekg-Rows", str(outcome.rows)), ("Vary", "Accept")]
+    headers = [("Content-Type", CONTENT_TYPES[outcome.media_type]), ("X-Archivekg-Rows", str(outcome.rows)), ("Vary", "Accept")]
     if outcome.truncated:
         headers += [("X-Archivekg-Truncated", "true"), ("X-Archivekg-Row-Limit", str(settings.max_rows)),
                     ("X-Archivekg-Byte-Limit", str(settings.max_answer_bytes))]

@@ -99,10 +99,16 @@ def serve(fd: int, networked: bool, memory_bytes: int) -> None:
 
 
 def _read_frame(connection: socket.socket) -> tuple[bytes, bytes]:
-    head = _read_exactly(connection, FRAME.size)
-    header_size, body_size = FRAME.unpack(head)
-    data = _read_exactly(connection, header_size + body_size)
-    return data[:header_size], data[header_size:]
+    data = connection.recv(65536)  # a job usually comes whole in one read
+    if len(data) < FRAME.size:
+        if not data:
+            raise EOFError()
+        data += _read_exactly(connection, FRAME.size - len(data))
+    header_size, body_size = FRAME.unpack_from(data)
+    end = FRAME.size + header_size + body_size
+    if len(data) < end:
+        data += _read_exactly(connection, end - len(data))
+    return data[FRAME.size : FRAME.size + header_size], data[FRAME.size + header_size : end]
 
 
 def _read_exactly(connection: socket.socket, size: int) -> bytes:
