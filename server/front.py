@@ -150,7 +150,7 @@ class Front:
 
     async def make(self, connection: Connection, request: Request, key: tuple | None, build: str | None) -> None:
         if request.path == b"/sparql" and request.method in ("GET", "HEAD", "POST"):
-            answered = await self.sparql(request, build)
+            answered = await self.sparql(request)
             if answered is not None:
                 status, headers, body = answered
                 if key is not None and status in CACHEABLE_STATUS and names_build(headers, build) and len(body) <= self.cache.max_entry_bytes:
@@ -158,7 +158,7 @@ class Front:
                 return connection.write_answer(request, status, headers, body)
         await self.flask(connection, request, key, build)
 
-    async def sparql(self, request: Request, build: str | None = None) -> tuple[int, list, bytes] | None:
+    async def sparql(self, request: Request) -> tuple[int, list, bytes] | None:
         """A query answered here; None for what the Flask view answers (editor, service
         description, updates, multipart forms)."""
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers}
@@ -166,7 +166,7 @@ class Front:
             return None
         try:
             wire = planning.Request.from_wire(request.method, request.query_string, headers, request.body, self.max_query_bytes)
-            planned = planning.plan(wire, self.storage, self.settings, build)
+            planned = planning.plan(wire, self.storage, self.settings)
             if isinstance(planned, tuple):
                 answer = planned
             elif planned.kind != "query":

@@ -108,9 +108,8 @@ class Plan:
     tag: str | None = None  # the ETag of a GET or HEAD answer
 
 
-def plan(request: Request, storage, settings, build: str | None = None) -> Plan | tuple[int, list, bytes]:
-    """What to do with a request, or a finished answer (a 304); raises `Refusal`. `build` is
-    the build served, if the caller has just asked."""
+def plan(request: Request, storage, settings) -> Plan | tuple[int, list, bytes]:
+    """What to do with a request, or a finished answer (a 304); raises `Refusal`."""
     limit = settings.max_query_bytes
     kind, text = read_operation(request)
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -131,13 +130,15 @@ def plan(request: Request, storage, settings, build: str | None = None) -> Plan 
     if options["default_graphs"] is not None or options["named_graphs"] is not None:
         options["default_graphs"] = options["default_graphs"] or ()
         options["named_graphs"] = options["named_graphs"] or ()
+    build = storage.build_id  # asked first: a store swapped in since is reopened, and the job is for it
+    job = storage.job(text, **options)
     tag = None
     if request.method in ("GET", "HEAD"):
-        tag = http.etag(build or storage.build_id, text, options["results_format"] or "", options["graph_format"] or "",
+        tag = http.etag(build, text, options["results_format"] or "", options["graph_format"] or "",
                         repr(options["default_graphs"]), repr(options["named_graphs"]), str(settings.max_rows), str(settings.max_answer_bytes))
         if http.holds(request.headers.get("if-none-match"), tag):
             return 304, http.validator_headers(tag, storage.built_at), b""
-    return Plan("query", text, storage.job(text, **options), tag)
+    return Plan("query", text, job, tag)
 
 
 @lru_cache(maxsize=512)

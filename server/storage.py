@@ -210,7 +210,7 @@ class EmbeddedStorage(Storage):
         threading.Thread(target=self.pool().warm, name="archivekg-start-workers", daemon=True).start()
 
     def job(self, text: str, **options) -> Job:
-        """For the build `build_id` last named (the planning asked it just before)."""
+        """For the build `build_id` last named (the planning asks it just before: see `planning.plan`)."""
         return super().job(text, self._build_path, **options)
 
     def run_query(self, job: Job) -> Outcome:

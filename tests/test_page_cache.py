@@ -50,6 +50,14 @@ class Served:
         finally:
             connection.close()
 
+    def post(self, query: str) -> bytes:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            connection.request("POST", "/sparql", body=query.encode(), headers={"Content-Type": "application/sparql-query"})
+            return connection.getresponse().read()
+        finally:
+            connection.close()
+
     def stop(self):
         self.thread.stop()
         self.app.extensions["archivekg.storage"].close()
@@ -126,6 +134,8 @@ def test_a_new_build_drops_kept_pages_and_changes_the_etag(served, store):
     stores.swap_in(store, second)
     after = server.get(MAO, Accept="text/html")
     assert b"Mao Tse-tung" in after[2], "the page of the new build, not the kept one"
+    label = f"SELECT ?l WHERE {{ <{server.settings.base_iri}{MAO[1:]}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    assert b"Mao Tse-tung" in server.post(label), "a POSTed query is answered from the new build too"
     assert after[1]["etag"] != before[1]["etag"]
     assert server.get(MAO, Accept="text/html", **{"If-None-Match": before[1]["etag"]})[0] == 200
     kept = [answer for answer, _ in server.front.cache._entries.values()]
