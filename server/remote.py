@@ -23,24 +23,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from archivekg.server.execution import Job, Outcome, answer
+from archivekg.server.negotiate import GRAPH_FORMATS, QUERY_RESULT_FORMATS, by_name
 from archivekg.server.storage import Capabilities, QueryError, Storage
 from archivekg.settings import Settings
 
 BUILD_ID_SECONDS = 10.0
 KG_SHA256 = "https://w3id.org/archivekg/ontology#sha256"
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
 
 
 class RemoteUnavailableError(QueryError):
@@ -152,12 +141,15 @@ class RemoteStorage(Storage):
 
 
 def parse_results(body: bytes, content_type: str):
-    """The remote answer as pyoxigraph results: solutions, a boolean, or triples."""
+    """The remote answer as pyoxigraph results: solutions, a boolean, or triples (its format read
+    from its media type by the format table, `negotiate.py`, aliases included)."""
+    results = by_name(content_type, QUERY_RESULT_FORMATS)
+    graph = by_name(content_type, GRAPH_FORMATS)
     try:
-        if content_type in RESULT_FORMATS:
-            return ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
-        if content_type in GRAPH_FORMATS:
-            return _as_query_triples(ox.parse(body, format=GRAPH_FORMATS[content_type]))
+        if results is not None:
+            return ox.parse_query_results(body, format=results)
+        if graph is not None:
+            return _as_query_triples(ox.parse(body, format=graph))
     except SyntaxError as err:
         raise RemoteUnavailableError(f"the remote endpoint sent results that do not parse: {err}") from None
     raise RemoteUnavailableError(f"the remote endpoint answered with {content_type!r}, not SPARQL results")
