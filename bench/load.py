@@ -200,7 +200,7 @@ def run_wrk(base: str, path: str, clients: int, seconds: float, repeat: bool = F
         queries = [q for q in NEW_QUERY_FALLBACK]
         return run_load(base, [(f"{path}?{urllib.parse.urlencode({'query': q})}", "application/sparql-results+json") for q in queries], clients, seconds).summary()
     script = Path(__file__).resolve().parent / "new_queries.lua"
-    done = subprocess.run([binary, "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds:g}s", "-s", str(script), base + path],
+    done = subprocess.run([binary, "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "30s", "-s", str(script), base + path],
                           capture_output=True, text=True, env=dict(os.environ, REPEAT="1" if repeat else "0"), timeout=seconds + 60)
     line = next((line for line in done.stdout.splitlines() if line.startswith("{")), None)
     if line is None:
@@ -208,7 +208,8 @@ def run_wrk(base: str, path: str, clients: int, seconds: float, repeat: bool = F
     data = json.loads(line)
     ran = data["duration_us"] / 1e6
     return {"clients": clients, "requests": data["requests"], "errors": data["errors"], "ran_s": ran, "p50_ms": data["p50_us"] / 1000,
-            "p99_ms": data["p99_us"] / 1000, "throughput_rps": data["requests"] / ran if ran else 0.0, "client": "wrk", "first_errors": []}
+            "p99_ms": data["p99_us"] / 1000, "throughput_rps": data["requests"] / ran if ran else 0.0, "client": "wrk",
+            "first_errors": [f"{kind}: {data[kind]}" for kind in ("connect", "read", "write", "status", "timeout") if data.get(kind)]}
 
 
 NEW_QUERY_FALLBACK = [

@@ -79,8 +79,6 @@ def answer_bytes(status: int, headers: list[tuple[str, str]], body: bytes, head_
 
 
 class Connection(asyncio.Protocol):
-    per_client: dict[str, int] = {}
-
     def __init__(self, config, server_state, app_state=None, _loop=None):
         self.front = config.app  # the `Front` (uvicorn loads it too, as an ASGI app, but requests come here)
         self.state = server_state
@@ -105,8 +103,8 @@ class Connection(asyncio.Protocol):
         self.state.connections.add(self)
         peer = transport.get_extra_info("peername") or ("", 0)
         self.client = (str(peer[0]), int(peer[1])) if isinstance(peer, tuple) else ("", 0)
-        count = Connection.per_client.get(self.client[0], 0) + 1
-        Connection.per_client[self.client[0]] = count
+        per_client = self.front.per_client
+        count = per_client[self.client[0]] = per_client.get(self.client[0], 0) + 1
         if count > self.front.max_client_connections or len(self.state.connections) > self.front.max_connections:
             self.refuse(503, "too many open connections from this address: close some and try again")
             return
@@ -114,11 +112,12 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc) -> None:
         self.state.connections.discard(self)
-        left = Connection.per_client.get(self.client[0], 1) - 1
+        per_client = self.front.per_client
+        left = per_client.get(self.client[0], 1) - 1
         if left > 0:
-            Connection.per_client[self.client[0]] = left
+            per_client[self.client[0]] = left
         else:
-            Connection.per_client.pop(self.client[0], None)
+            per_client.pop(self.client[0], None)
         self.closing = True
         self.disarm()
         self.writable.set()

@@ -109,6 +109,7 @@ class Front:
         self.max_query_bytes = self.settings.max_query_bytes
         self.max_body = 3 * self.max_query_bytes + planning.SLACK_BYTES
         self.max_client_connections = self.settings.max_client_connections
+        self.per_client: dict[str, int] = {}  # open connections by client address
         self.max_connections = connection_limit()
         self.limits = limits
         self._waiting: dict[Connection, asyncio.Event] = {}
@@ -137,15 +138,17 @@ class Front:
         kept = self.cache.get(build, key)
         if kept is None and key in self._making:  # being made for another client: wait for it
             await asyncio.wait([self._making[key]], timeout=60)
-            kept = self.cache.get(build, key)
+            kept = self.cache.get(build, key)  # None: not an answer to keep; make our own
         if kept is not None:
             return connection.write_answer(request, kept.status, list(kept.headers), kept.body)
-        self._making[key] = made = asyncio.get_running_loop().create_future()
+        made = asyncio.get_running_loop().create_future()
+        self._making.setdefault(key, made)
         self.made += 1
         try:
             await self.make(connection, request, key, build)
         finally:
-            del self._making[key]
+            if self._making.get(key) is made:
+                del self._making[key]
             made.set_result(None)
 
     async def make(self, connection: Connection, request: Request, key: tuple | None, build: str | None) -> None:

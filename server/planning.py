@@ -82,10 +82,10 @@ def parse_form(data: bytes) -> dict[str, list[str]]:
     """`a=1&b=x+y` -> {"a": ["1"], "b": ["x y"]}, as `urllib.parse.parse_qs` reads it (blank values
     kept, UTF-8 with replacement), with the percent-decoding done by the codec in C."""
     params: dict[str, list[str]] = {}
-    for field in data.split(b"&"):
-        if not field:
+    for part in data.split(b"&"):
+        if not part:
             continue
-        name, _, value = field.partition(b"=")
+        name, _, value = part.partition(b"=")
         params.setdefault(unquote(name), []).append(unquote(value))
     return params
 

@@ -15,7 +15,7 @@ several run at once. Limits, all enforced from outside the query:
   and told the server is busy. Waiting for a worker is bounded too (`max_waiting` requests,
   `max_wait` seconds), and a query that never ran is told so, not that it ran too long.
 
-The server talks to a worker over a socket pair with `execution.Job`/`Outcome` frames; the
+The pool (`worker_pool.py`) decides which worker runs what. The server talks to a worker over a socket pair with `execution.Job`/`Outcome` frames; the
 front awaits the answer on its event loop (`run_async`), Flask threads block (`run`). Workers
 are fresh `python -c` processes (not forks: RocksDB and threads do not survive fork), reopen
 their store when a new build is swapped in, and exit when the server does (their socket closes).
@@ -24,15 +24,10 @@ their store when a new build is swapped in, and exit when the server does (their
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
-import weakref
-from collections import deque
 
 from archivekg.server.execution import FRAME, Job, Outcome
 
@@ -137,6 +132,7 @@ class Worker:
         self.link: WorkerLink | None = None  # set once the event loop owns the socket
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped_for: str | None = None  # why the server killed it: "timeout" or "long"
+        self.used = False  # has answered a job (its store is open and warm)
 
     def stop(self, reason: str) -> None:
         """Kill the process; whoever waits on the socket then sees it close."""
@@ -182,9 +178,11 @@ class Worker:
             loop = asyncio.get_running_loop()
             _, self.link = await loop.connect_accepted_socket(WorkerLink, self.socket)
             self.loop = loop
+        self.used = True
         return await self.link.call(frame)
 
     def call_blocking(self, frame: bytes, timeout: float) -> Outcome:
+        self.used = True
         self.socket.settimeout(timeout)
         try:
             self.socket.sendall(frame)
@@ -230,172 +228,3 @@ class WorkerLink(asyncio.Protocol):
     def connection_lost(self, exc) -> None:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_exception(EOFError())
-
-
-class WorkerPool:
-    """`size` workers kept ready; a request takes an idle one or waits its turn (FIFO, from
-    Flask threads and the event loop alike). The most recently used worker goes first."""
-
-    def __init__(self, size: int = 4, networked: bool = False, memory_bytes: int = 0, reserve: int = 1,
-                 max_waiting: int = 256, max_wait: float = 10.0):
-        self.size, self.networked, self.memory_bytes = max(1, size), networked, memory_bytes
-        self.long_limit = max(1, self.size - reserve)
-        self.max_waiting, self.max_wait = max_waiting, max_wait
-        self._idle: list[Worker] = []
-        self._count = 0  # workers alive (idle or running)
-        self._long: set[Worker] = set()
-        self._waiters: deque = deque()
-        self._lock = threading.Lock()
-        self._workers: list[Worker] = []
-        self._loop: asyncio.AbstractEventLoop | None = None  # once used from an event loop, always from it
-        self._finalizer = weakref.finalize(self, _end_all, self._workers)
-
-    def warm(self) -> None:
-        """Start every worker now (so the first queries do not wait for Python to start)."""
-        with self._lock:
-            while self._count < self.size:
-                self._idle.insert(0, self._spawn())
-
-    def _spawn(self) -> Worker:  # call with the lock held
-        worker = Worker(self.networked, self.memory_bytes)
-        self._workers.append(worker)
-        self._count += 1
-        return worker
-
-    def _take(self) -> Worker | None:  # call with the lock held
-        if self._idle:
-            return self._idle.pop()
-        if self._count < self.size:
-            return self._spawn()
-        return None
-
-    def _give_back(self, worker: Worker | None) -> None:
-        """Hand a worker (or a fresh one, for a dead `None`) to the first waiter, or keep it idle."""
-        with self._lock:
-            if worker is None:
-                self._count -= 1
-                worker = self._spawn() if self._waiters or self._count < self.size else None
-            while self._waiters and worker is not None:
-                if self._waiters.popleft()(worker):
-                    return
-            if worker is not None:
-                self._idle.append(worker)
-
-    def _retire(self, worker: Worker) -> None:
-        worker.close()
-        with self._lock:
-            if worker in self._workers:
-                self._workers.remove(worker)
-        self._give_back(None)
-
-    # -- from the event loop ---------------------------------------------------------------
-    async def run_async(self, job: Job, timeout: float) -> Outcome:
-        loop = self._loop = asyncio.get_running_loop()
-        with self._lock:
-            worker = self._take()
-            if worker is None:
-                if len(self._waiters) >= self.max_waiting:
-                    raise WorkersBusy()
-                future = loop.create_future()
-
-                def deliver(w: Worker) -> bool:
-                    if future.done():
-                        return False
-                    loop.call_soon_threadsafe(_settle, future, w, self)
-                    return True
-
-                self._waiters.append(deliver)
-        if worker is None:
-            try:
-                worker = await asyncio.wait_for(future, self.max_wait)
-            except asyncio.TimeoutError:
-                raise WorkersBusy() from None
-        kill = loop.call_later(timeout, worker.stop, "timeout")
-        long = loop.call_later(min(LONG_SECONDS, timeout), self._gone_long, worker)
-        try:
-            outcome = await worker.call(job.frame())
-        except (OSError, EOFError) as err:
-            self._failed(worker, err)
-        finally:
-            kill.cancel()
-            long.cancel()
-            self._long.discard(worker)
-        self._give_back(worker)
-        return outcome
-
-    def _gone_long(self, worker: Worker) -> None:
-        if len(self._long) >= self.long_limit:
-            worker.stop("long")
-        else:
-            self._long.add(worker)
-
-    # -- from a thread ---------------------------------------------------------------------
-    def run(self, job: Job, timeout: float) -> Outcome:
-        if self._loop is not None:  # the workers' sockets belong to the front's event loop now
-            return asyncio.run_coroutine_threadsafe(self.run_async(job, timeout), self._loop).result()
-        with self._lock:
-            worker = self._take()
-            if worker is None:
-                if len(self._waiters) >= self.max_waiting:
-                    raise WorkersBusy()
-                handed: list[Worker] = []
-                ready = threading.Event()
-
-                def deliver(w: Worker) -> bool:
-                    if ready.is_set():
-                        return False
-                    handed.append(w)
-                    ready.set()
-                    return True
-
-                self._waiters.append(deliver)
-        if worker is None:
-            if not ready.wait(self.max_wait):
-                with self._lock:
-                    ready.set()  # a worker handed over from now on goes to the next waiter
-                    if not handed:
-                        raise WorkersBusy()
-            worker = handed[0]
-        try:
-            outcome = worker.call_blocking(job.frame(), timeout)
-        except (OSError, EOFError) as err:
-            self._failed(worker, err)
-        self._give_back(worker)
-        return outcome
-
-    def _failed(self, worker: Worker, err: Exception):
-        """A worker that did not answer: retire it (a fresh one takes its place) and say why."""
-        reason = worker.stopped_for
-        memory = reason is None and worker.died_of_memory()
-        self._retire(worker)
-        if reason == "timeout":
-            raise QueryTimeout()
-        if reason == "long":
-            raise LongLaneFull()
-        raise WorkerFailed("it ran out of memory" if memory else (str(err) or type(err).__name__), memory=memory)
-
-    def close(self) -> None:
-        """Stop every worker (a later query starts fresh ones)."""
-        with self._lock:
-            _end_all(self._workers)
-            self._idle.clear()
-            self._long.clear()
-            self._count = 0
-            self._loop = None
-
-
-def _settle(future: asyncio.Future, worker: Worker, pool: WorkerPool) -> None:
-    if future.done():  # timed out meanwhile: the worker goes to the next in line
-        pool._give_back(worker)
-    else:
-        future.set_result(worker)
-
-
-def _end_all(workers: list[Worker]) -> None:
-    while workers:
-        workers.pop().close()
-
-
-def default_size() -> int:
-    """Workers for `size=0`: one more than the cores (one can wait on I/O), 2 to 8."""
-    return max(2, min(8, (os.cpu_count() or 1) + 1))

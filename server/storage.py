@@ -29,8 +29,8 @@ from flask import current_app
 
 from archivekg import store as stores
 from archivekg.extract.vocab import PREFIXES
-from archivekg.server.execution import Job, Outcome, QueryError, answer
-from archivekg.server.query_worker import WorkerPool, default_size
+from archivekg.server.execution import Job, Outcome, QueryError
+from archivekg.server.worker_pool import WorkerPool, default_size
 from archivekg.settings import Settings
 
 __all__ = ["Capabilities", "EmbeddedStorage", "QueryError", "Storage", "get_storage"]
