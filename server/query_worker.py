@@ -33,6 +33,8 @@ from archivekg.server.execution import FRAME, Job, Outcome
 
 ENTRY_POINT = "import sys; from archivekg.server.query_worker import serve; serve(int(sys.argv[1]), sys.argv[2] == 'net', int(sys.argv[3]))"
 LONG_SECONDS = 1.0
+READY = b"R"  # the first byte a worker sends, once Python has started and imported what it needs
+START_SECONDS = 60.0  # a worker not ready by then is given up
 
 
 class QueryTimeout(Exception):
@@ -70,6 +72,7 @@ def serve(fd: int, networked: bool, memory_bytes: int) -> None:
 
     from archivekg.server.execution import answer, apply_update
 
+    connection.sendall(READY)  # imported: the pool may give this worker jobs now
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
@@ -163,6 +166,16 @@ class Worker:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not refused
             pass
+
+    def wait_ready(self) -> bool:
+        """Block until the worker says it is ready (True), or dies or takes too long (False)."""
+        import select
+
+        readable, _, _ = select.select([self.socket], [], [], START_SECONDS)
+        try:
+            return bool(readable) and self.socket.recv(1) == READY
+        except OSError:
+            return False
 
     def died_of_memory(self) -> bool:
         try:

@@ -22,12 +22,13 @@ import weakref
 from collections import deque
 
 from archivekg.server.execution import Job, Outcome
-from archivekg.server.query_worker import LONG_SECONDS, LongLaneFull, QueryTimeout, Worker, WorkerFailed, WorkersBusy
+from archivekg.server.query_worker import LONG_SECONDS, START_SECONDS, LongLaneFull, QueryTimeout, Worker, WorkerFailed, WorkersBusy
 
 
 class WorkerPool:
     """`size` workers kept ready; a request takes an idle one or waits its turn (FIFO, from
     Flask threads and the event loop alike). The most recently used worker goes first."""
+
 
     def __init__(self, size: int = 4, networked: bool = False, memory_bytes: int = 0, reserve: int = 1,
                  max_waiting: int = 256, max_wait: float = 10.0):
@@ -35,7 +36,8 @@ class WorkerPool:
         self.long_limit = max(1, self.size - reserve)
         self.max_waiting, self.max_wait = max_waiting, max_wait
         self._idle: list[Worker] = []
-        self._count = 0  # workers alive (idle or running)
+        self._count = 0  # workers alive (starting, idle or running)
+        self._starting = 0
         self._long: set[Worker] = set()
         self._waiters: deque = deque()
         self._lock = threading.Lock()
@@ -47,35 +49,54 @@ class WorkerPool:
         """Start every worker now (so the first queries do not wait for Python to start)."""
         with self._lock:
             while self._count < self.size:
-                self._idle.insert(0, self._spawn())
+                self._spawn()
 
-    def _spawn(self) -> Worker:  # call with the lock held
+    def _spawn(self) -> None:  # call with the lock held
+        """Start a worker; it joins the pool once it says it is ready (a thread waits for that),
+        so no query waits for Python to start while a warm worker could take it."""
         worker = Worker(self.networked, self.memory_bytes)
         self._workers.append(worker)
         self._count += 1
-        return worker
+        self._starting += 1
+        threading.Thread(target=self._started, args=(worker,), name="archivekg-worker-start", daemon=True).start()
+
+    def _started(self, worker: Worker) -> None:
+        ready = worker.wait_ready()
+        with self._lock:
+            self._starting -= 1
+        if ready:
+            self._give_back(worker)
+            return
+        worker.close()  # it could not start: the next request tries again (no loop of restarts)
+        with self._lock:
+            self._count -= 1
+            if worker in self._workers:
+                self._workers.remove(worker)
+
+    def _wait_limit(self) -> float:
+        """How long a request waits for a worker: longer while workers are still starting."""
+        return START_SECONDS if self._starting else self.max_wait
 
     def _take(self) -> Worker | None:  # call with the lock held
         if self._idle:
             return self._idle.pop()
         if self._count < self.size:
-            return self._spawn()
+            self._spawn()
         return None
 
     def _give_back(self, worker: Worker | None) -> None:
-        """Hand a worker (or a fresh one, for a dead `None`) to the first waiter, or keep it idle."""
+        """Hand a worker to the first waiter, or keep it idle; for a dead one (`None`), start
+        another in its place."""
         with self._lock:
             if worker is None:
                 self._count -= 1
-                worker = self._spawn() if self._waiters or self._count < self.size else None
-            while self._waiters and worker is not None:
+                if self._count < self.size:
+                    self._spawn()
+                return
+            while self._waiters:
                 if self._waiters.popleft()(worker):
                     return
-            if worker is not None:
-                if worker.link is None and worker.stopped_for is None and not worker.used:
-                    self._idle.insert(0, worker)  # fresh: Python is still starting in it, warm ones go first
-                else:
-                    self._idle.append(worker)
+            self._idle.append(worker)
 
     def _retire(self, worker: Worker) -> None:
         worker.close()
@@ -103,7 +124,7 @@ class WorkerPool:
                 self._waiters.append(deliver)
         if worker is None:
             try:
-                worker = await asyncio.wait_for(future, self.max_wait)
+                worker = await asyncio.wait_for(future, self._wait_limit())
             except asyncio.TimeoutError:
                 raise WorkersBusy() from None
         kill = loop.call_later(timeout, worker.stop, "timeout")
@@ -146,7 +167,7 @@ class WorkerPool:
 
                 self._waiters.append(deliver)
         if worker is None:
-            if not ready.wait(self.max_wait):
+            if not ready.wait(self._wait_limit()):
                 with self._lock:
                     ready.set()  # a worker handed over from now on goes to the next waiter
                     if not handed:
@@ -176,7 +197,7 @@ class WorkerPool:
             _end_all(self._workers)
             self._idle.clear()
             self._long.clear()
-            self._count = 0
+            self._count = self._starting = 0
             self._loop = None
 
 

@@ -103,7 +103,7 @@ def start(settings, limits=Limits()):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, built_store, settings, listeners):
     limits = Limits(head_seconds=1.0, body_seconds=2.0, idle_seconds=5.0)
-    own = dataclasses.replace(settings, store=private_store(tmp_path_factory.mktemp("hostile"), built_store), timeout=3.0,
+    own = dataclasses.replace(settings, store=private_store(tmp_path_factory.mktemp("hostile"), built_store), timeout=5.0,
                               worker_memory_mb=400, max_answer_bytes=200_000, query_workers=3, update_token="tok",
                               max_client_connections=24, service_allowlist=(listeners["secret"].url, listeners["allowed"].url))
     app, thread, url = start(own, limits)
@@ -128,10 +128,10 @@ def query(base, text, **headers):
     return call(base, params={"query": text}, headers=headers)
 
 
-def quick(base, limit=1.5) -> None:
-    """A small honest query is answered, and quickly."""
+def quick(base, limit=2.0) -> None:
+    """A small honest query never asked before (not from the front's memory) is answered, and quickly."""
     started = time.monotonic()
-    status, _, body = query(base, SMALL)
+    status, _, body = query(base, f"{SMALL} # {time.monotonic_ns()}")
     assert status == 200 and b"Mao Zedong" in body
     assert time.monotonic() - started < limit
 
@@ -210,7 +210,7 @@ def test_a_memory_hungry_query_is_stopped_and_the_server_goes_on(server):
     started = time.monotonic()
     status, _, body = query(server, "SELECT ?a ?b ?c ?d WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?f ?c ?i")
     assert status == 503 and (b"MB a query may use" in body or b"timeout" in body), body
-    assert time.monotonic() - started < 3.0 + 3
+    assert time.monotonic() - started < 5.0 + 3
     quick(server)
 
 
@@ -267,7 +267,7 @@ def test_runaways_leave_a_reserve_for_small_queries(server):
         thread.start()
     time.sleep(1.5)
     for _ in range(5):
-        quick(server, limit=1.0)
+        quick(server)
     for thread in threads:
         thread.join(30)
     assert all(status == 503 for status, _, _ in answers)
@@ -279,10 +279,11 @@ def test_a_query_that_never_ran_is_told_so(tmp_path, built_store, settings):
     own = dataclasses.replace(settings, store=private_store(tmp_path, built_store), timeout=2.0, query_workers=1)
     app, thread, url = start(own)
     try:
+        assert query(url, "ASK {}")[0] == 200  # the worker is up
         runaway = threading.Thread(target=query, args=(url, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
         runaway.start()
         time.sleep(0.5)
-        status, headers, body = query(url, SMALL)
+        status, headers, body = query(url, SMALL + " # never asked before")  # not from the front's memory
         assert status == 503 and b"not run" in body and headers.get("retry-after")
         runaway.join(30)
     finally:
