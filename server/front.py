@@ -123,6 +123,7 @@ class Front:
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
+                    self.storage.start()  # the query workers start while the server begins to listen
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
                     self.storage.close()

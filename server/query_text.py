@@ -207,6 +207,11 @@ def federation(text: str, shape: QueryShape, allowlist, prefixes: dict[str, str]
     return True
 
 
+def preload() -> None:
+    """Import rdflib's SPARQL grammar (half a second the first time it is used)."""
+    _parsed_services("ASK {}", None)
+
+
 def _parsed_services(text: str, prefixes: dict[str, str] | None) -> list[str | None]:
     """The SERVICE targets rdflib's SPARQL grammar finds; a text it cannot read gives a marker
     no reading of the lexer can match."""

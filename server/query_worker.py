@@ -71,7 +71,9 @@ def serve(fd: int, networked: bool, memory_bytes: int) -> None:
     import pyoxigraph as ox
 
     from archivekg.server.execution import answer, apply_update
+    from archivekg.server.query_text import preload
 
+    preload()  # the second reader of SERVICE checks, built now: not on some query's time
     connection.sendall(READY)  # imported: the pool may give this worker jobs now
     opened: tuple[str, ox.Store] | None = None
     while True:
@@ -136,6 +138,7 @@ class Worker:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped_for: str | None = None  # why the server killed it: "timeout" or "long"
         self.used = False  # has answered a job (its store is open and warm)
+        self.spare = False  # started ahead, to take a killed worker's place
 
     def stop(self, reason: str) -> None:
         """Kill the process; whoever waits on the socket then sees it close."""

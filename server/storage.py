@@ -198,7 +198,7 @@ class EmbeddedStorage(Storage):
                 if pool is None:
                     size = 2 if networked else (self.settings.query_workers or default_size())
                     pool = self._pools[networked] = WorkerPool(
-                        size, networked=networked, memory_bytes=self.settings.worker_memory_mb * 2**20,
+                        size, networked=networked, memory_bytes=self.settings.worker_memory_mb * 2**20, spares=0 if networked else 1,
                         max_wait=min(self.settings.timeout / 2, 10.0))  # waiting longer helps no one: retry later
         return pool
 

@@ -26,13 +26,15 @@ from archivekg.server.query_worker import LONG_SECONDS, START_SECONDS, LongLaneF
 
 
 class WorkerPool:
-    """`size` workers kept ready; a request takes an idle one or waits its turn (FIFO, from
-    Flask threads and the event loop alike). The most recently used worker goes first."""
-
+    """`size` workers kept ready, and `spares` started ahead that take a killed worker's place at
+    once; a request takes an idle worker or waits its turn (FIFO, from Flask threads and the
+    event loop alike). The most recently used worker goes first."""
 
     def __init__(self, size: int = 4, networked: bool = False, memory_bytes: int = 0, reserve: int = 1,
-                 max_waiting: int = 256, max_wait: float = 10.0):
+                 max_waiting: int = 256, max_wait: float = 10.0, spares: int = 0):
         self.size, self.networked, self.memory_bytes = max(1, size), networked, memory_bytes
+        self.spares_target = spares
+        self._spares: list[Worker] = []  # ready, not counted in `size` until one replaces a dead worker
         self.long_limit = max(1, self.size - reserve)
         self.max_waiting, self.max_wait = max_waiting, max_wait
         self._idle: list[Worker] = []
@@ -50,13 +52,19 @@ class WorkerPool:
         with self._lock:
             while self._count < self.size:
                 self._spawn()
+            self._top_up_spares()
 
-    def _spawn(self) -> None:  # call with the lock held
+    def _top_up_spares(self) -> None:  # call with the lock held
+        while len(self._spares) + sum(w.spare for w in self._workers if not w.used and w not in self._spares) < self.spares_target:
+            self._spawn(spare=True)
+
+    def _spawn(self, spare: bool = False) -> None:  # call with the lock held
         """Start a worker; it joins the pool once it says it is ready (a thread waits for that),
         so no query waits for Python to start while a warm worker could take it."""
         worker = Worker(self.networked, self.memory_bytes)
+        worker.spare = spare
         self._workers.append(worker)
-        self._count += 1
+        self._count += 0 if spare else 1
         self._starting += 1
         threading.Thread(target=self._started, args=(worker,), name="archivekg-worker-start", daemon=True).start()
 
@@ -64,12 +72,21 @@ class WorkerPool:
         ready = worker.wait_ready()
         with self._lock:
             self._starting -= 1
+            if ready and worker.spare:
+                if not self._waiters:
+                    self._spares.append(worker)
+                    return
+                worker.spare, self._count = False, self._count + 1  # wanted now: it works, a later one will be the spare
+            elif ready and self._count > self.size:  # a spare took this one's place meanwhile: it is the spare now
+                worker.spare, self._count = True, self._count - 1
+                self._spares.append(worker)
+                return
         if ready:
             self._give_back(worker)
             return
         worker.close()  # it could not start: the next request tries again (no loop of restarts)
         with self._lock:
-            self._count -= 1
+            self._count -= 0 if worker.spare else 1
             if worker in self._workers:
                 self._workers.remove(worker)
 
@@ -90,9 +107,14 @@ class WorkerPool:
         with self._lock:
             if worker is None:
                 self._count -= 1
-                if self._count < self.size:
-                    self._spawn()
-                return
+                if not self._spares:
+                    if self._count < self.size:
+                        self._spawn()
+                    return
+                worker = self._spares.pop()  # ready: it takes the dead one's place now
+                worker.spare = False
+                self._count += 1
+                self._top_up_spares()
             while self._waiters:
                 if self._waiters.popleft()(worker):
                     return
@@ -196,6 +218,7 @@ class WorkerPool:
         with self._lock:
             _end_all(self._workers)
             self._idle.clear()
+            self._spares.clear()
             self._long.clear()
             self._count = self._starting = 0
             self._loop = None

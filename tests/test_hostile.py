@@ -259,18 +259,28 @@ def test_trickled_bodies_and_half_sent_heads_hold_nothing(server):
     quick(server)
 
 
-def test_runaways_leave_a_reserve_for_small_queries(server):
-    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+def test_runaways_leave_a_reserve_for_small_queries(tmp_path, built_store, settings):
+    """Four runaways against three workers and a 12 s limit: without a reserve, small queries
+    would wait for the runaways' limit; with it, one at most waits for the 1 s leash of a
+    runaway that took the reserved worker and for a spare to take its place."""
+    own = dataclasses.replace(settings, store=private_store(tmp_path, built_store), timeout=12.0, query_workers=3)
+    app, thread, url = start(own)
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } # %d"
     answers = []
-    threads = [threading.Thread(target=lambda: answers.append(query(server, runaway))) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    for _ in range(5):
-        quick(server)
-    for thread in threads:
-        thread.join(30)
-    assert all(status == 503 for status, _, _ in answers)
+    try:
+        quick(url, limit=30)  # the workers are up
+        threads = [threading.Thread(target=lambda i=i: answers.append(query(url, runaway % i))) for i in range(4)]
+        for each in threads:
+            each.start()
+        time.sleep(1.5)
+        for _ in range(5):
+            quick(url, limit=4.0)
+        for each in threads:
+            each.join(60)
+    finally:
+        thread.stop()
+        app.extensions["archivekg.storage"].close()
+    assert all(status == 503 for status, _, _ in answers) and len(answers) == 4
     messages = b" ".join(body for _, _, body in answers)
     assert b"long queries" in messages and b"timeout" in messages
 
