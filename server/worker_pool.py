@@ -40,6 +40,7 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._count = 0  # workers alive (starting, idle or running)
         self._starting = 0
+        self._ready_once = False  # a worker of this pool has started (until then, requests wait for it)
         self._long: set[Worker] = set()
         self._waiters: deque = deque()
         self._lock = threading.Lock()
@@ -72,6 +73,7 @@ class WorkerPool:
         ready = worker.wait_ready()
         with self._lock:
             self._starting -= 1
+            self._ready_once = self._ready_once or ready
             if ready and worker.spare:
                 if not self._waiters:
                     self._spares.append(worker)
@@ -91,8 +93,8 @@ class WorkerPool:
                 self._workers.remove(worker)
 
     def _wait_limit(self) -> float:
-        """How long a request waits for a worker: longer while workers are still starting."""
-        return START_SECONDS if self._starting else self.max_wait
+        """How long a request waits for a worker: longer until the first one has started."""
+        return self.max_wait if self._ready_once else START_SECONDS
 
     def _take(self) -> Worker | None:  # call with the lock held
         if self._idle:
@@ -221,6 +223,7 @@ class WorkerPool:
             self._spares.clear()
             self._long.clear()
             self._count = self._starting = 0
+            self._ready_once = False
             self._loop = None
 
 
