@@ -89,9 +89,15 @@ class Attack:
             except OSError:
                 break
         self.halt.wait(2.0)
+        answered = 0
         for c in held:
+            try:
+                c.settimeout(0.01)
+                answered += bool(c.recv(16))
+            except OSError:
+                pass
             c.close()
-        return len(held)
+        return f"{len(held)} held, {answered} answered (503 or 408)"
 
     def loop(self, name: str, fn) -> None:
         while not self.halt.is_set():

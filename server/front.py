@@ -42,6 +42,7 @@ PRIVATE = (b"authorization", b"cookie", b"content-length", b"transfer-encoding")
 CACHEABLE_STATUS = (200, 304)
 NATIVE_TYPES = ("", "application/sparql-query", "application/x-www-form-urlencoded")
 WORKER_ERRORS = (QueryTimeout, WorkersBusy, LongLaneFull, WorkerFailed)
+BUFFERED_BYTES = 4 * 2**20  # an answer from Flask is gathered up to this, then streamed (a dump)
 log = logging.getLogger(__name__)
 
 
@@ -259,8 +260,8 @@ class Streamer:
             if self.cache is not None and self.status in CACHEABLE_STATUS and names_build(self.headers, self.build) and len(body) <= self.cache.max_entry_bytes:
                 self.cache.put(self.build, self.key, Answer(self.status, tuple(self.headers), body))
             return connection.write_answer(request, self.status, self.headers, body)
-        if not self.chunked and sum(map(len, self.parts)) + len(body) < 65536:
-            self.parts.append(body)  # a few small pieces: still one write at the end
+        if not self.chunked and sum(map(len, self.parts)) + len(body) <= BUFFERED_BYTES:
+            self.parts.append(body)  # pieces of an answer of known size: one write, and one to remember
             return
         if not self.chunked:
             self.chunked = True
@@ -303,7 +304,7 @@ def make_front(app, settings, threads: int = 8, limits: Limits = Limits()) -> Fr
     if not settings.response_cache_mb or not settings.page_cache_size:
         return Front(app, None, None, threads, limits)
     budget = settings.response_cache_mb * 2**20
-    cache = AnswerCache(budget, max_entry_bytes=max(2**20, budget // 64), max_entries=settings.page_cache_size)
+    cache = AnswerCache(budget, max_entry_bytes=min(BUFFERED_BYTES, max(2**20, budget // 16)), max_entries=settings.page_cache_size)
     return Front(app, app.extensions["archivekg.storage"].current_build, cache, threads, limits)
 
 
