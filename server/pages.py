@@ -40,7 +40,7 @@ def thing(kind: str, slug: str):
     extension = None
     if "." in slug:
         slug, _, extension = slug.rpartition(".")
-        if extension not in urls.EXTENSIONS:
+        if extension not in (*urls.EXTENSIONS, "json"):  # .json: the JSON-LD, as for Accept: application/json
             abort(404)
     if not urls.valid(kind, slug):
         abort(404)
