@@ -47,7 +47,8 @@ class Speakers:
         self.source, self.doc, self.record, self.entities, self.rules = source, doc, record, entities, rules
         self.mentions = sorted((m for m in mentions if m.mention.span.doc_key == source.key), key=lambda m: m.mention.span.start)
         self.starts = [m.mention.span.start for m in self.mentions]
-        self.doc_speaker = next(iter(record.author_keys or record.sender_keys), None)
+        offices = [f"office:{name}" for role, name in record.offices if role == "sender"]
+        self.doc_speaker = next(iter(record.author_keys or record.sender_keys or offices), None)
         self.quotes = [(m.start() + 1, m.end() - 1) for m in _QUOTE_PAIRS.finditer(source.text) if len((m.group(1) or m.group(2) or "").split()) >= MIN_QUOTED_WORDS]
         self.paragraph, self.paragraph_voice, self.record_mode = None, None, False
         self.turn: str | None = None

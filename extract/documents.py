@@ -175,6 +175,7 @@ def _people(text, lines, mentions, entities, values: dict, dates, rules: RuleSet
     record_like = values.get("genre") == "record" and not _covering_note(lines)
     if record_like:
         handled.extend(("signed", k, None) for k in signed)
+        author = author or list(signed)  # the one who signs a record of conversation wrote it
         signed = []
     if not senders and not author:
         senders = signed
@@ -182,16 +183,16 @@ def _people(text, lines, mentions, entities, values: dict, dates, rules: RuleSet
     if not recipients:
         recipients = keys("recipient", line_kinds=("greeting",))
     if record_like:
-        senders, recipients = [k for k in senders if k in author], []
+        senders, recipients = [], []
     offices = []
     if not senders and not author:
-        named, offices_found = _offices(text, lines, mentions, "sender_office")
+        named, offices_found = _offices(text, lines, mentions, "sender_office", rules)
         senders += named
         offices += [("sender", name) for name in offices_found]
     if not senders and not author and not record_like:
         senders = _issuer(lines, mentions)
     if not recipients and not record_like:
-        named, offices_found = _offices(text, lines, mentions, "recipient_office")
+        named, offices_found = _offices(text, lines, mentions, "recipient_office", rules)
         recipients += named
         offices += [("recipient", name) for name in offices_found]
     return {
@@ -250,7 +251,7 @@ def _signatories(lines, mentions) -> list[str]:
     return signed
 
 
-def _offices(text, lines, mentions, name: str) -> tuple[list[str], list[str]]:
+def _offices(text, lines, mentions, name: str, rules: RuleSet) -> tuple[list[str], list[str]]:
     """The senders or recipients an office field gives: the body it names when an entity fills
     it ("to the Joint Chiefs of Staff"), else the office as named ("the Secretary of State")."""
     entities, offices = [], []
@@ -261,10 +262,25 @@ def _offices(text, lines, mentions, name: str) -> tuple[list[str], list[str]]:
             entities.extend(r.entity_key for r in inside if r.mention.kind in PERSON_KINDS and r.entity_key not in entities)
             continue
         office = " ".join(text[f.start : f.end].split()).strip(" ,.")
-        office = re.sub(r"^(?:the|The|THE)\s+", "", office)
+        office = canonical_office(re.sub(r"^(?:the|The|THE)\s+", "", office), text, rules)
         if office and office not in offices:
             offices.append(office)
     return entities, offices
+
+
+def canonical_office(name: str, text: str, rules: RuleSet) -> str:
+    """An office by the name the office table gives it ("CINCUNC TOKYO" -> "Commander in Chief,
+    United Nations Command"; "PRESIDENT" in a White House statement -> "President of the United
+    States"); else as the text names it."""
+    words = name.split()
+    for cut in range(len(words), 0, -1):  # "CINCUNC TOKYO JAPAN": the office, then where it sits
+        candidate = " ".join(words[:cut]).lower()
+        for label, aliases, when in rules.offices:
+            if candidate in aliases and (not when or any(w in text for w in when)):
+                return label
+        if cut < len(words) and not all(rules.evidence.places.lookup(w) for w in words[cut:]):
+            break
+    return name
 
 
 def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:

@@ -192,6 +192,7 @@ def split_places(text: str, doc_key: str, m: Mention, evidence, mentions) -> Non
 PERSON_FIELDS = {("signature", "sender"), ("clerk", "clerk")}
 NAME_FIELDS = {"sender", "recipient", "clerk", "author", "copy_recipient", "participant"}
 PLACE_FIELDS = {"origin", "place"}
+OFFICE_FIELDS = {"sender_office", "recipient_office"}
 _FIELD_NAME = re.compile(r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)){0,3}")
 
 
@@ -201,6 +202,12 @@ def add_field_names(text: str, doc_key: str, lines, rules: RuleSet, mentions: di
     "/signature/ KALASHNIKOV", "Kovalev to Filippov")."""
     for line in lines:
         for f in line.fields:
+            if f.name in OFFICE_FIELDS and not overlaps(mentions, f.start, f.end):
+                name = re.sub(r"^(?:the|The|THE)\s+", "", text[f.start : f.end].strip())
+                if rules.evidence.inside["organization"].search(name) and not is_office(name, rules.evidence):
+                    s = f.start + text[f.start : f.end].index(name)  # "The British Embassy to ...": a body that sends
+                    mentions[(s, s + len(name))] = Mention(TextSpan(doc_key, s, s + len(name), name), "organization", None, None, weight=STRONG)
+                continue
             if f.name in PLACE_FIELDS and not overlaps(mentions, f.start, f.end):
                 name = text[f.start : f.end].strip(" []")
                 place = rules.evidence.places.lookup(name) if name else None
@@ -257,7 +264,7 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
         return True  # "Marxism-Leninism": a doctrine
     if not mention.gazetteer_id and is_office(span.text, rules.evidence) and (mention.kind in ("person", "organization") or " " not in span.text.strip()):
         return span.text.strip().casefold().rstrip(".") not in rules.titles  # a bare title may stand for a person named with it
-    if not mention.gazetteer_id and re.search(r"\b(?:" + "|".join(("director", "secretary", "minister", "commissar", "chief", "commander")) + r")\s+(?:of|for)\s+(?:the\s+)?$", text[max(0, span.start - 40) : span.start], re.I):
+    if not mention.gazetteer_id and not rules.evidence.inside["organization"].search(span.text) and re.search(r"\b(?:" + "|".join(("director", "secretary", "minister", "commissar", "chief", "commander")) + r")\s+(?:of|for)\s+(?:the\s+)?$", text[max(0, span.start - 40) : span.start], re.I):
         return True  # "Director of Central Intelligence", "Secretary of State for External Affairs": part of an office's title
     if not mention.gazetteer_id and mention.kind in ("organization", "place", "unit") and is_common_word(span.text, rules.evidence):
         if not rules.evidence.places.lookup(span.text) or span.text.lower() in rules.months:

@@ -97,6 +97,8 @@ class Resolver:
         entry = self.rules.by_id.get(entry_id) if entry_id else None
         if entry is None or entry.kind != "person":
             return None
+        if len(surname.split()) > 1:
+            return entry_id  # "Vyacheslav M. Molotov": a full name with a middle initial
         known = {split_initials(n)[1][:1] for n in entry.names()} - {""}
         return entry_id if not known or initials[0] in known else None
 
@@ -113,6 +115,10 @@ class Resolver:
                 if target and self.preferred(self.keys[i], {target}) == target:
                     self.keys[i] = target
                     self.glossed.add(i)
+        glossed_as = {"?" + self.name(self.mentions[i].span.text): self.keys[i] for i in self.glossed}
+        for i, key in enumerate(self.keys):  # once glossed, the name is the glossed thing wherever it stands alone
+            if key in glossed_as and glossed_as[key] != key:
+                self.keys[i] = glossed_as[key]
 
     def join_heads(self) -> None:
         """A body named by its head alone ("the Central Committee", "the Council") is the one body

@@ -153,6 +153,7 @@ class RuleSet:
     claims: object = None  # archivekg.extract.claim_rules.ClaimRules
     evidence: object = None  # archivekg.extract.evidence.EvidenceRules
     romanisation: object = None  # archivekg.extract.names.Romanisation
+    offices: tuple = ()  # (label, aliases lower-case, when-names): offices of data/offices.jsonl
     profiles: tuple[str, ...] = ()
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False)
@@ -254,6 +255,10 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
             layout=parse_layout_rules(files),
             evidence=parse_evidence_rules(files),
             romanisation=parse_romanisation(files),
+            offices=tuple(
+                (row["label"], tuple(a.lower() for a in row.get("aliases", ())), tuple(row.get("when", ())))
+                for row in files.jsonl("offices.jsonl", required=False)
+            ),
             part_cues=parse_cues(files.jsonl("document_parts.jsonl")),
             citation_cues=parse_cues(files.jsonl("citations.jsonl")),
             dates=parse_date_rules(files.json("date_words.json"), files.jsonl("date_patterns.jsonl")),
