@@ -59,3 +59,30 @@ def test_build_refuses_an_unknown_profile_before_reading_documents(tmp_path):
     assert result.returncode != 0
     assert "no rule profile 'nowhere'" in result.stderr
     assert not (tmp_path / "store").exists()
+
+
+def test_a_profile_gives_an_archive_its_conventions(tmp_path, settings):
+    """'the Department' of a U.S. telegram is the Department of State under the us-diplomatic
+    profile, and nothing the base rules can be sure of without it."""
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from archivekg.build import build, load_pipeline
+    from archivekg.extract.vocab import PREFIXES
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "telegram.txt").write_text(
+        "795.00/6-1051: Telegram\n\nThe Ambassador in Korea (Muccio) to the Secretary of State\n\nSECRET\n\n"
+        "Pusan, June 10, 1951—5 p.m.\n\n912. President Rhee told me today that he will not accept a cease-fire. "
+        "I urged him to await the Department's instructions before speaking in public.\n\nMUCCIO\n",
+        encoding="utf-8",
+    )
+    asked = """ASK { ?d a kg:Document ; schema:text ?t . ?e kg:mentionedIn ?d ; rdfs:label "United States Department of State"@en }"""
+    answers = []
+    for profiles in ((), ("us-diplomatic",)):
+        local = dataclasses.replace(settings, store=tmp_path / f"store-{len(profiles)}", profiles=profiles)
+        build(local, [tmp_path / "docs"], load_pipeline(local))
+        store = ox.Store.read_only(str(local.store.resolve()))
+        answers.append(bool(store.query(asked, use_default_graph_as_union=True, prefixes=PREFIXES)))
+    assert answers == [False, True]
