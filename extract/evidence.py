@@ -45,6 +45,7 @@ class EvidenceRules:
     name_titles: str  # titles that are part of a name ("Sir", "Lord"): an alternation
     place_parts: re.Pattern  # "Ongjin peninsula": lower-case words that end a place's name
     institutions: frozenset[str]
+    delegations: re.Pattern  # "... Delegation": the name less it, when that names a body
     common_word: float  # a single word this frequent in English (wordfreq Zipf) is no name
 
     @property
@@ -81,9 +82,18 @@ def parse_evidence_rules(files) -> EvidenceRules:
         name_titles="|".join(re.escape(w) for w in data["name_titles"]),
         place_parts=re.compile(r"(?i)^\s+(?:" + "|".join(re.escape(w) for w in data["place_parts"]) + r")\b"),
         institutions=frozenset(data["institutions"]),
+        delegations=re.compile(r"(?i)^(?P<body>.+?)\s+(?:" + "|".join(re.escape(w) for w in data["delegations"]) + r")$"),
         common_word=float(data["common_word"]),
         office=re.compile(r"(?i)^(?:the\s+)?(?:" + "|".join(re.escape(w) for w in sorted(data["office"], key=len, reverse=True)) + r")\b\s+\S"),
     )
+
+
+def rare_word(name: str) -> bool:
+    """A name no English text uses as a word ("Kanggye", "Tokchon"): a foreign place, not a
+    Western given name or surname that is also a town ("Clay", "Douglas")."""
+    from wordfreq import zipf_frequency
+
+    return all(zipf_frequency(w.lower(), "en") < 2.0 for w in name.split())
 
 
 def is_office(name: str, rules: EvidenceRules) -> bool:
@@ -126,7 +136,7 @@ def judge(text: str, start: int, end: int, model_kind: str, rules: EvidenceRules
     if re.search(r"\(\s*$", before) and re.match(r"\s*\)\s+to\b", after):
         return "person", STRONG  # "The Ambassador in China (Stuart) to the Secretary of State"
     words = bare.replace("-", " ").split()
-    if place and model_kind == "person" and (place.alternate or place.population < PERSON_OVERRIDE):
+    if place and model_kind == "person" and (place.alternate or place.population < PERSON_OVERRIDE) and not rare_word(bare):
         place = None  # "Clay", "Douglas": a name the model reads as a person stays one unless it is a great city
     if place and (place.population >= BIG_CITY or model_kind in ("place", "country")):
         return "place", STRONG if place.population >= BIG_CITY else WEAK

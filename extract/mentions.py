@@ -113,8 +113,8 @@ def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, i
                 new_end = nxt[0][1]
         if m.kind in ("place", "country") and (w := evidence.place_parts.match(after)):
             new_end = end + w.end()
-        elif m.kind in ("place", "country") and (w := re.match(r"-(?:" + "|".join(s.lstrip("-") for s in evidence.suffixes["place"]) + r")\b", after, re.I)):
-            new_end = end + w.end()  # "Yonsu" + "-dong"
+        elif not m.gazetteer_id and (w := re.match(r"-(?:" + "|".join(s.lstrip("-") for s in evidence.suffixes["place"]) + r")\b", after, re.I)):
+            new_end, kind = end + w.end(), "place"  # "Yonsu" + "-dong", "Koje" + "-do": a Korean place
         if m.kind == "place" and re.match(r"\s+(?:government|govt)\b", after, re.I):
             new_end, kind = end + re.match(r"\s+(?:government|govt)\b", after, re.I).end(), "organization"
             m = replace(m, gazetteer_id=None)  # "Nanjing government": a body, not the city

@@ -32,6 +32,7 @@ from archivekg.extract.names import _NOISE, _POSSESSIVE, acronym, normalise_name
 from archivekg.extract.rules import RuleSet
 
 PLACE_KINDS = ("place", "country")
+BRITISH_TITLES = ("sir", "dame", "lord", "lady")
 PLACE_WORDS = re.compile(r"\s+(?:river|reservoir|province|island|islands|peninsula|county|mountains|bay|strait)$")
 
 
@@ -69,6 +70,12 @@ class Resolver:
         if mention.gazetteer_id:
             return mention.gazetteer_id
         found = rules.alias_index.get(self.name(mention.span.text))
+        untitled = re.sub(rf"(?i)^(?:{rules.evidence.name_titles})\s+", "", self.name(mention.span.text))  # "Sir O. Franks": a knight's title is written, not looked up
+        if found is None and untitled != self.name(mention.span.text):
+            found = rules.alias_index.get(untitled) or (self.by_surname(untitled) if mention.kind == "person" else None)
+        if found is None and mention.kind == "organization" and (delegation := rules.evidence.delegations.match(self.name(mention.span.text))):
+            body = rules.alias_index.get(delegation["body"])  # a known body's delegation is the body; a nation's is not
+            found = body if body and rules.by_id[body].kind in ("organization", "unit") else None
         if found is None and mention.gloss:
             found = rules.alias_index.get(self.name(mention.gloss))
         if found is None and mention.kind == "person":
@@ -94,12 +101,18 @@ class Resolver:
         if not initials or not surname:
             return None
         entry_id = self.rules.alias_index.get(surname)
+        by_last_name = entry_id is None and " " not in surname
+        if by_last_name:  # "O. Franks": the one gazetteer person whose last name it is
+            entry_id = self.rules.person_by_surname.get(surname)
         entry = self.rules.by_id.get(entry_id) if entry_id else None
         if entry is None or entry.kind != "person":
             return None
         if len(surname.split()) > 1:
             return entry_id  # "Vyacheslav M. Molotov": a full name with a middle initial
         known = {split_initials(n)[1][:1] for n in entry.names()} - {""}
+        if by_last_name:  # the initial must agree with one the gazetteer gives, or with the first name
+            known |= {n.split()[0][:1].lower() for n in entry.names() if " " in n}
+            return entry_id if initials[0] in known else None
         return entry_id if not known or initials[0] in known else None
 
     # 3. glosses
@@ -180,6 +193,11 @@ class Resolver:
             doc = mention.span.doc_key
             bare, initials = split_initials(key[1:])
             words = bare.split()
+            if len(words) == 2 and words[0] in BRITISH_TITLES:  # "Sir Gladwyn": a knight by his first name
+                first = {c for c in people if c != key and doc in people[c] and self.words_of(c)[:2] in ([words[0], words[1]], [words[1]]) and len(self.words_of(c)) > 1}
+                if len(first) == 1:
+                    self.keys[i] = next(iter(first))
+                    continue
             if (doc, bare) in titles:
                 self.keys[i] = titles[(doc, bare)]
             elif len(words) == 1:

@@ -191,6 +191,12 @@ class RuleSet:
         return dict(Counter(e.label.split()[-1].lower() for e in self.entries if e.kind == "person" and " " in e.label))
 
     @cached_property
+    def person_by_surname(self) -> dict[str, str]:
+        """The gazetteer person each last name names, where only one person has it ("franks")."""
+        return {e.label.split()[-1].lower(): e.id for e in self.entries
+                if e.kind == "person" and " " in e.label and self.surname_counts.get(e.label.split()[-1].lower()) == 1}
+
+    @cached_property
     def single_names(self) -> frozenset[str]:
         """The gazetteer's one-word names, lower-case ("korea", "moscow", "stalin")."""
         return frozenset(n.lower() for e in self.entries for n in e.names() if " " not in n and len(n) > 2)
