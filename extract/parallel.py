@@ -121,9 +121,10 @@ class LocalPool:
         self.connections, self.processes = [], []
 
 
-def die_with_parent(watch_reader: int, parent: int) -> None:
-    """Make this process end when `parent` does, whatever kills it."""
-    if sys.platform.startswith("linux"):
+def die_with_parent(watch_reader: int | None, parent: int, kernel: bool = True) -> None:
+    """Make this process end when `parent` does, whatever kills it: asked of the kernel where it
+    can (`kernel`), and by a thread that waits for the end of a pipe only the parent writes."""
+    if kernel and sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -135,7 +136,8 @@ def die_with_parent(watch_reader: int, parent: int) -> None:
             pass
         os._exit(1)  # end of file: every writer, i.e. the parent, is gone
 
-    threading.Thread(target=watch, name="archivekg-parent-watch", daemon=True).start()
+    if watch_reader is not None:
+        threading.Thread(target=watch, name="archivekg-parent-watch", daemon=True).start()
     if os.getppid() != parent:  # the parent died before the watch began
         os._exit(1)
 
