@@ -32,9 +32,10 @@ def _user_errors():
     from archivekg.build import BuildError
     from archivekg.extract.gazetteer import GazetteerError
     from archivekg.extract.nlp import ModelMissingError
+    from archivekg.extract.parallel import WorkerError
     from archivekg.validate import ValidationError
 
-    return (BuildError, GazetteerError, ModelMissingError, ValidationError, stores.StoreMissingError)
+    return (BuildError, GazetteerError, ModelMissingError, ValidationError, stores.StoreMissingError, WorkerError)
 
 
 def build(settings: Settings, args: Namespace) -> int:
