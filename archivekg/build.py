@@ -21,9 +21,9 @@ import pyoxigraph as ox
 
 import archivekg
 from archivekg import store as stores
-from archivekg.extract.gazetteer import GazetteerError, load_rules
 from archivekg.cache import Cache, TemporaryCache
 from archivekg.cache import default_location as default_cache_location
+from archivekg.extract.rules import load_ruleset
 from archivekg.extract.graph import provenance_quads
 from archivekg.extract.iris import IriMinter
 from archivekg.extract.model import ReadProblem, SourceText
@@ -59,29 +59,10 @@ def ontology_path() -> Path:
 
 
 def load_pipeline(settings: Settings) -> Pipeline:
-    rules = load_rules()
-    check_rule_files()
+    """The spaCy pipeline and every rule file, read and checked once (a malformed rule file
+    stops the build with its name before any document is read)."""
+    rules = load_ruleset(settings.profiles)
     return Pipeline(build_pipeline(settings.model, rules), rules)
-
-
-def check_rule_files() -> None:
-    """Load every rule file of extract/data now, so that a malformed one stops the build with
-    its name before any document is read, instead of failing every document one by one."""
-    import re
-
-    from archivekg.extract.claim_rules import load_claim_rules
-    from archivekg.extract.dates import load_date_rules
-    from archivekg.extract.documents import load_header_patterns
-    from archivekg.extract.figures import load_figure_rules
-    from archivekg.extract.parts import load_cues
-
-    loaders = [load_claim_rules, load_date_rules, load_header_patterns, load_figure_rules]
-    loaders += [lambda name=name: load_cues(name) for name in ("citations.jsonl", "document_parts.jsonl")]
-    for load in loaders:
-        try:
-            load()
-        except (ValueError, KeyError, IndexError, TypeError, re.error, OSError) as err:
-            raise GazetteerError(f"a rule file under extract/data/ is malformed: {type(err).__name__}: {err}") from None
 
 
 def progress_bar(total: int, stream=sys.stderr) -> Callable[[int], None] | None:

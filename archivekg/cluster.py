@@ -4,8 +4,9 @@ The build (the Dask client) keeps everything corpus-wide: it reads the files, ke
 resolves entities, finds contradictions and writes the store. The cluster's workers run the two
 per-document stages on batches they are sent (texts; then Docs as bytes with their resolved
 mentions) and send the results back. Each worker process loads the pipeline once, on its first
-batch, and refuses to work if its code, rules or model differ from the build's (the results
-would not be the ones the cache keys promise). Every machine needs the same archivekg and model
+batch (with the build's rule profiles, by name: a profile folder must be at the same path on
+every machine), and refuses to work if its code, rules or model differ from the build's (the
+results would not be the ones the cache keys promise). Every machine needs the same archivekg and model
 installed: `pip install 'archivekg[cluster]'`, then `dask scheduler` on one machine and
 `dask worker tcp://SCHEDULER:8786 --nthreads 1` on each (spaCy uses one core per process; give
 `--nworkers` one per core).
@@ -24,18 +25,18 @@ from archivekg.settings import Settings
 CONNECT_TIMEOUT_S = 20
 WORKERS_TIMEOUT_S = 60  # how long a build waits for the cluster to have a worker
 
-_loaded: dict[str, tuple[Any, str]] = {}  # on a worker: model name -> (pipeline, its fingerprint)
+_loaded: dict[tuple, tuple[Any, str]] = {}  # on a worker: (model, profiles) -> (pipeline, its fingerprint)
 
 
-def run_stage(stage: str, model: str, expected: str, batch: list) -> list:
+def run_stage(stage: str, model: str, profiles: tuple[str, ...], expected: str, batch: list) -> list:
     """What a cluster worker runs: one batch of one stage, with the pipeline it loaded once."""
     from archivekg.build import load_pipeline
     from archivekg.extract.pipeline import STAGES
 
-    if model not in _loaded:
-        pipeline = load_pipeline(Settings(model=model))
-        _loaded[model] = (pipeline, fingerprint(pipeline))
-    pipeline, found = _loaded[model]
+    if (model, profiles) not in _loaded:
+        pipeline = load_pipeline(Settings(model=model, profiles=profiles))
+        _loaded[model, profiles] = (pipeline, fingerprint(pipeline))
+    pipeline, found = _loaded[model, profiles]
     if found != expected:
         raise RuntimeError(
             "this Dask worker's archivekg (code, rule data or model) differs from the build's: "
@@ -64,7 +65,7 @@ class DaskPool:
         except TimeoutError:
             self.client.close()
             raise BuildError(f"the Dask scheduler at {address} has no worker: start some with `dask worker {address}`") from None
-        self.model = settings.model
+        self.model, self.profiles = settings.model, tuple(settings.profiles)
         self.fingerprint = fingerprint(pipeline)
 
     def threads(self) -> int:
@@ -79,7 +80,7 @@ class DaskPool:
 
         def submit_next() -> None:
             for tag, batch in batches:
-                future = self.client.submit(run_stage, stage, self.model, self.fingerprint, batch, pure=False)
+                future = self.client.submit(run_stage, stage, self.model, self.profiles, self.fingerprint, batch, pure=False)
                 tags[future.key] = tag
                 pending.add(future)
                 return

@@ -46,10 +46,8 @@ def code_version() -> str:
 
 
 def rules_version(pipeline: Pipeline) -> str:
-    """A hash of the rule data. (Until the RuleSet carries its own fingerprint: every file under
-    extract/data/, which is all the rule data there is.)"""
-    data = Path(str(resources.files("archivekg.extract") / "data"))
-    return digest(*(part for p in sorted(data.rglob("*")) if p.is_file() for part in (str(p.relative_to(data)), p.read_bytes())))
+    """A hash of every byte of rule data the pipeline was built from (base and profiles)."""
+    return pipeline.rules.fingerprint
 
 
 def fingerprint(pipeline: Pipeline) -> str:

@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from archivekg import store as stores
-from archivekg.extract.gazetteer import data_dir, load_rules
+from archivekg.extract.rules import data_dir, load_ruleset
 from archivekg.extract.link import candidates
 from archivekg.extract.model import Entity
 from archivekg.extract.resolve import normalise_name
@@ -131,7 +131,7 @@ def run_link(settings: Settings, args: Namespace) -> int:
     if getattr(args, "accept", None):
         return accept(args.accept, args.gazetteer or data_dir() / "gazetteer.jsonl")
     entities = unlinked_entities(settings)
-    rules = load_rules()
+    rules = load_ruleset()
     if not args.online:
         print(f"{len(entities)} entities without a Wikidata link (candidates from the local gazetteer; --online asks Wikidata):")
         for entity in entities:

@@ -37,6 +37,7 @@ class Settings:
     page_cache_size: int = 1024  # rendered pages kept per build (0: none)
     validate_sample: int = 10  # a build of more documents validates this many of them (0: all)
     response_cache_mb: int = 64  # answers the server remembers for the build it serves (0: none)
+    profiles: tuple[str, ...] = ()  # rule profiles layered over extract/data/ (names or folders)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -54,6 +55,8 @@ class Settings:
                     raise SettingsError(f"{var}={environ[var]!r} is not valid: {err}") from None
         known = {f.name for f in dataclasses.fields(cls)}
         values.update({k: v for k, v in overrides.items() if v is not None and k in known})
+        if isinstance(values.get("profiles"), list):
+            values["profiles"] = tuple(values["profiles"])
         settings = cls(**values)
         for name, low, high in LIMITS:
             value = getattr(settings, name)
@@ -94,6 +97,7 @@ ENVIRONMENT = {
     "page_cache_size": ("ARCHIVEKG_PAGE_CACHE_SIZE", int),
     "validate_sample": ("ARCHIVEKG_VALIDATE_SAMPLE", int),
     "response_cache_mb": ("ARCHIVEKG_RESPONSE_CACHE_MB", int),
+    "profiles": ("ARCHIVEKG_PROFILES", lambda v: tuple(v.split(","))),
 }
 
 

@@ -8,13 +8,11 @@ name the same action ("send troops", "advance divisions"); which replies mean "n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
-from archivekg.extract.gazetteer import GazetteerError, data_dir, load_jsonl
+from archivekg.extract.gazetteer import GazetteerError
 from archivekg.extract.model import MODALITIES, POLARITIES
 
 CUES_FILE = "claim_cues.jsonl"
@@ -52,7 +50,7 @@ class ClaimRules:
         return {c.id: c for c in self.cues}
 
 
-def parse_rules(rows: list[dict], where: str) -> ClaimRules:
+def parse_claim_rules(rows: list[dict], where: str) -> ClaimRules:
     cues, actions, words = [], [], {k: set() for k in ("negative-answer", "first-person", "speech", "group", "future")}
     for row in rows:
         kind, rid = row.get("kind"), row.get("id", "?")
@@ -76,12 +74,6 @@ def parse_rules(rows: list[dict], where: str) -> ClaimRules:
         tuple(actions),
         *(frozenset(words[k]) for k in ("negative-answer", "first-person", "speech", "group", "future")),
     )
-
-
-@lru_cache(maxsize=4)
-def load_claim_rules(directory: Path | None = None) -> ClaimRules:
-    path = (directory or data_dir()) / CUES_FILE
-    return parse_rules(load_jsonl(path), str(path))
 
 
 _MATCHERS: dict[tuple[int, int], Matcher] = {}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from archivekg.extract.claim_rules import ClaimRules, Cue, cue_matcher, load_claim_rules
+from archivekg.extract.claim_rules import ClaimRules, Cue, cue_matcher
 from archivekg.extract.model import Claim, DateValue, DocumentRecord, Entity, Part, ResolvedMention, SourceText, TextSpan
 
 # when cues of several modalities meet in one sentence, the first here names it
@@ -74,9 +74,9 @@ class Place:
 
 
 def find_claims(
-    source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity]
+    source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity], ruleset
 ) -> list[Claim]:
-    rules = load_claim_rules()
+    rules: ClaimRules = ruleset.claims
     finder = ClaimFinder(source, doc, record, mentions, entities, rules)
     return finder.claims()
 

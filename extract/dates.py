@@ -10,14 +10,10 @@ names an impossible day, keeps its text and gets no value.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-from archivekg.extract.gazetteer import data_dir, load_jsonl
 from archivekg.extract.model import DateValue, TextSpan
 
 TIME = r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b))?"
@@ -42,10 +38,8 @@ def _alternation(words) -> str:
     return "(?i:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
-@lru_cache(maxsize=4)
-def load_date_rules(directory: Path | None = None) -> DateRules:
-    directory = directory or data_dir()
-    words = json.loads((directory / "date_words.json").read_text(encoding="utf-8"))
+def parse_date_rules(words: dict, rows: list[dict]) -> DateRules:
+    """The date rules from `date_words.json` and the rows of `date_patterns.jsonl`."""
     macros = {
         "{MONTH}": _alternation(words["months"]),
         "{SEASON}": _alternation(words["seasons"]),
@@ -54,7 +48,7 @@ def load_date_rules(directory: Path | None = None) -> DateRules:
         "{TIME}": TIME,
     }
     patterns = []
-    for row in load_jsonl(directory / "date_patterns.jsonl"):
+    for row in rows:
         regex = row["regex"]
         for macro, value in macros.items():
             regex = regex.replace(macro, value)
@@ -149,22 +143,8 @@ def _line_length(text: str, position: int) -> int:
     return len(text[start : end if end >= 0 else len(text)].strip())
 
 
-def match_dates(text: str, rules: DateRules | None = None) -> tuple[DateMatch, ...]:
-    """Every date expression in `text`, longest first where two overlap, in text order.
-
-    Cached for the last few texts: the documents stage asks for a document's dates twice
-    (its reference date, then every date against it)."""
-    if rules is None:
-        return _match_dates_default(text)
-    return _match_dates(text, rules)
-
-
-@lru_cache(maxsize=8)
-def _match_dates_default(text: str) -> tuple[DateMatch, ...]:
-    return _match_dates(text, load_date_rules())
-
-
-def _match_dates(text: str, rules: DateRules) -> tuple[DateMatch, ...]:
+def match_dates(text: str, rules: DateRules) -> tuple[DateMatch, ...]:
+    """Every date expression in `text`, longest first where two overlap, in text order."""
     found = []
     for pattern in rules.patterns:
         for m in pattern.regex.finditer(text):
@@ -181,10 +161,9 @@ def _match_dates(text: str, rules: DateRules) -> tuple[DateMatch, ...]:
     return tuple(sorted(chosen, key=lambda d: d.start))
 
 
-def resolve_expression(expression: str, reference: str | DateValue | None = None) -> tuple[str, str] | None:
+def resolve_expression(expression: str, rules: DateRules, reference: str | DateValue | None = None) -> tuple[str, str] | None:
     """The typed value of one whole date expression ("2.10.50", "October 15") against a
     reference date, or None when it is not a date or cannot be resolved safely."""
-    rules = load_date_rules()
     expression = expression.strip()
     for match in match_dates(expression, rules):
         if match.start == 0 and match.end == len(expression):
@@ -192,23 +171,24 @@ def resolve_expression(expression: str, reference: str | DateValue | None = None
     return None
 
 
-def find_dates(text: str, doc_key: str, reference: str | DateValue | None = None, offset: int = 0) -> list[DateValue]:
+def find_dates(
+    text: str, doc_key: str, rules: DateRules, reference: str | DateValue | None = None, offset: int = 0, matches: tuple[DateMatch, ...] | None = None
+) -> list[DateValue]:
     """Every date expression of `text` (a document, or a piece of it starting at `offset`),
-    each with its span and, where it can be resolved against `reference`, its value."""
-    rules = load_date_rules()
+    each with its span and, where it can be resolved against `reference`, its value.
+    `matches`: the text's `match_dates`, when the caller has them already."""
     dates = []
-    for match in match_dates(text):
+    for match in matches if matches is not None else match_dates(text, rules):
         resolved = match.resolve(reference, rules)
         span = TextSpan(doc_key, offset + match.start, offset + match.end, match.text)
         dates.append(DateValue(span, *(resolved or (None, None))))
     return dates
 
 
-def first_full_date(text: str) -> tuple[str, str] | None:
+def first_full_date(text: str, rules: DateRules, matches: tuple[DateMatch, ...] | None = None) -> tuple[str, str] | None:
     """The first date in `text` that needs no reference (day, month and four-digit year):
     the natural reference date of a document that has no date header."""
-    rules = load_date_rules()
-    for match in match_dates(text):
+    for match in matches if matches is not None else match_dates(text, rules):
         year = match.groups.get("year")
         if year and len(year) == 4 and match.groups.get("day") and not match.pattern.unresolved:
             resolved = match.resolve(None, rules)

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc
 
-from archivekg.extract.dates import find_dates, first_full_date
-from archivekg.extract.gazetteer import data_dir, load_jsonl
+from archivekg.extract.dates import DateRules, find_dates, first_full_date, match_dates
 from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
 from archivekg.extract.parts import find_citations, find_parts
+from archivekg.extract.rules import RuleSet
 
 PERSON_KINDS = ("person", "organization", "unit")
 
@@ -44,15 +42,14 @@ class HeaderMatch:
     groups: dict
 
 
-@lru_cache(maxsize=4)
-def load_header_patterns(directory: Path | None = None) -> tuple[HeaderPattern, ...]:
-    rows = load_jsonl((directory or data_dir()) / "document_headers.jsonl")
+def parse_header_patterns(rows: list[dict]) -> tuple[HeaderPattern, ...]:
+    """The rows of `document_headers.jsonl`."""
     return tuple(HeaderPattern(r["id"], r["field"], re.compile(r["regex"]), r.get("kind")) for r in rows)
 
 
-def match_headers(text: str) -> list[HeaderMatch]:
+def match_headers(text: str, patterns: tuple[HeaderPattern, ...]) -> list[HeaderMatch]:
     found = []
-    for pattern in load_header_patterns():
+    for pattern in patterns:
         for m in pattern.regex.finditer(text):
             value = m.span("value") if "value" in pattern.regex.groupindex and m.group("value") is not None else None
             found.append(HeaderMatch(pattern, m.start(), m.end(), value, m.groupdict()))
@@ -77,21 +74,22 @@ def date_at(dates: list[DateValue], start: int, end: int, slack: int = 0) -> Dat
     return None
 
 
-def reference_date(text: str, headers: list[HeaderMatch], doc_key: str) -> str | None:
+def reference_date(text: str, headers: list[HeaderMatch], doc_key: str, rules: DateRules, matches) -> str | None:
     """The document's own date: its `Date:` header, else the first full date of its text."""
     for h in headers:
         if h.pattern.field == "date_created" and h.value:
-            dated = find_dates(text[h.value[0] : h.value[1]], doc_key)
+            dated = find_dates(text[h.value[0] : h.value[1]], doc_key, rules)
             if dated and dated[0].value:
                 return dated[0].value
-    full = first_full_date(text)
+    full = first_full_date(text, rules, matches)
     return full[0] if full else None
 
 
-def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity]) -> DocumentRecord:
+def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity], rules: RuleSet) -> DocumentRecord:
     text, key = source.text, source.key
-    headers = match_headers(text)
-    dates = find_dates(text, key, reference_date(text, headers, key))
+    headers = match_headers(text, rules.headers)
+    matches = match_dates(text, rules.dates)
+    dates = find_dates(text, key, rules.dates, reference_date(text, headers, key, rules.dates, matches), matches=matches)
     fields: dict[str, object] = {"kind": "document", "identifiers": []}
     people: dict[str, list[str]] = {f: [] for f in ("author", "recipient", "copy_recipient", "origin")}
     handled, signatures = [], []
@@ -140,13 +138,13 @@ def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMenti
         handled_by=tuple(handled),
         dates=tuple(dates),
     )
-    parts = find_parts(source, record, mentions, signatures)
+    parts = find_parts(source, record, mentions, signatures, rules.part_cues)
     inside = [(p.span.start, p.span.end) for p in parts if p.kind == "message"]
     signed = [keys for start, keys in signatures if keys and not any(a <= start < b for a, b in inside)]
     if not senders and signed and record.kind in MESSAGE_KINDS:
         senders = list(signed[-1])
     record = replace(record, sender_keys=tuple(senders), parts=tuple(parts))
-    citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions)]
+    citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions, rules.citation_cues)]
     return replace(record, citations=tuple(citations), cited_works=cited_works(record, mentions, citations, entities))
 
 

@@ -11,15 +11,11 @@ date is the first resolved date of the same sentence after it.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from archivekg.extract.gazetteer import data_dir
 from archivekg.extract.model import DocumentRecord, Entity, Figure, ResolvedMention, SourceText, TextSpan
 
 HOLDER_KINDS = ("country", "unit")
@@ -45,21 +41,18 @@ class FigureRules:
     calibre: re.Pattern
 
 
-@lru_cache(maxsize=4)
-def load_figure_rules(directory: Path | None = None) -> FigureRules:
-    directory = directory or data_dir()
+def parse_figure_rules(files) -> FigureRules:
+    """The figure rules from `figure_items.txt`, `figure_words.json` and `allegiances.tsv`."""
     items: dict[str, str] = {}
-    for line in (directory / "figure_items.txt").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            forms = [f.strip() for f in line.split("|") if f.strip()]
-            for form in forms:
-                items[form.lower()] = forms[0].lower()
-    words = json.loads((directory / "figure_words.json").read_text(encoding="utf-8"))
+    for line in files.lines("figure_items.txt"):
+        forms = [f.strip() for f in line.split("|") if f.strip()]
+        for form in forms:
+            items[form.lower()] = forms[0].lower()
+    words = files.json("figure_words.json")
     allegiances = {}
-    for line in (directory / "allegiances.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            person, country = line.split("\t")[:2]
-            allegiances[person.strip()] = country.strip()
+    for line in files.lines("allegiances.tsv"):
+        person, country = line.split("\t")[:2]
+        allegiances[person.strip()] = country.strip()
     tens = "|".join(w for w, n in words["numbers"].items() if n >= 20 and n % 10 == 0)
     units = "|".join(w for w, n in words["numbers"].items() if 1 <= n <= 9 and " " not in w)
     # "twenty-five" is one number, before "five-six" can be read as a range
@@ -108,11 +101,11 @@ def sentence_bounds(text: str, position: int) -> tuple[int, int]:
 
 
 def find_figures(
-    source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity]
+    source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity], ruleset
 ) -> list[Figure]:
     from archivekg.extract.figure_context import attach_context
 
-    rules = load_figure_rules()
+    rules: FigureRules = ruleset.figures
     text, figures, taken = source.text, [], []
     for pattern in (rules.multiple, rules.figure, rules.composition):
         for m in pattern.finditer(text):

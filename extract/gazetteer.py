@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
-from importlib import resources
-from pathlib import Path
 
 from archivekg.extract.model import ENTITY_KINDS
 
@@ -50,52 +47,6 @@ class ContextPattern:
     title_case: bool = False
 
 
-@dataclass(frozen=True)
-class RuleData:
-    entries: tuple[GazetteerEntry, ...]
-    layout_words: frozenset[str]  # lower-cased
-    honorifics: tuple[str, ...]
-    acronyms: frozenset[str]
-    force_nouns: frozenset[str]
-    context_patterns: tuple[ContextPattern, ...]
-
-    @cached_property
-    def alias_index(self) -> dict[str, str]:
-        """Every name of every entry, in the form names are compared in -> the entry's id."""
-        from archivekg.extract.resolve import normalise_name
-
-        index: dict[str, str] = {}
-        for entry in self.entries:
-            for name in entry.names():
-                index.setdefault(normalise_name(name), entry.id)
-        return index
-
-    @cached_property
-    def by_id(self) -> dict[str, GazetteerEntry]:
-        return {e.id: e for e in self.entries}
-
-
-def data_dir() -> Path:
-    return Path(str(resources.files("archivekg.extract") / "data"))
-
-
-def _lines(path: Path) -> list[str]:
-    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
-
-
-def load_jsonl(path: Path) -> list[dict]:
-    """Rows of a JSONL rule file; `#` lines are comments. A bad line names the file and line."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as err:
-            raise GazetteerError(f"{path}:{number}: not valid JSON ({err.msg})") from None
-    return rows
-
-
 def parse_entry(row: dict, where: str) -> GazetteerEntry:
     try:
         kind = row["type"]
@@ -119,25 +70,24 @@ def parse_entry(row: dict, where: str) -> GazetteerEntry:
         raise GazetteerError(f"{where}: missing field {err}") from None
 
 
-def load_rules(directory: Path | None = None) -> RuleData:
-    directory = directory or data_dir()
-    gazetteer = directory / "gazetteer.jsonl"
-    entries = tuple(parse_entry(row, f"{gazetteer} entry {row.get('id', '?')}") for row in load_jsonl(gazetteer))
+def parse_gazetteer(files) -> dict:
+    """The gazetteer and the name rules (`RuleSet` fields) from the rule files."""
+    entries = tuple(parse_entry(row, f"gazetteer.jsonl entry {row.get('id', '?')}") for row in files.jsonl("gazetteer.jsonl"))
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.wikidata and entry.wikidata in seen:
-            raise GazetteerError(f"{gazetteer}: {entry.id} and {seen[entry.wikidata]} share {entry.wikidata}")
+            raise GazetteerError(f"gazetteer.jsonl: {entry.id} and {seen[entry.wikidata]} share {entry.wikidata}")
         if entry.wikidata:
             seen[entry.wikidata] = entry.id
     patterns = tuple(
         ContextPattern(row["id"], row["kind"], re.compile(row["regex"]), row.get("override", False), row.get("title_case", False))
-        for row in load_jsonl(directory / "context_patterns.jsonl")
+        for row in files.jsonl("context_patterns.jsonl")
     )
-    return RuleData(
-        entries=entries,
-        layout_words=frozenset(w.lower() for w in _lines(directory / "layout_words.txt")),
-        honorifics=tuple(sorted(_lines(directory / "honorifics.txt"), key=len, reverse=True)),
-        acronyms=frozenset(_lines(directory / "acronyms.txt")),
-        force_nouns=frozenset(w.lower() for w in _lines(directory / "force_nouns.txt")),
-        context_patterns=patterns,
-    )
+    return {
+        "entries": entries,
+        "layout_words": frozenset(w.lower() for w in files.lines("layout_words.txt")),
+        "honorifics": tuple(sorted(files.lines("honorifics.txt"), key=len, reverse=True)),
+        "acronyms": frozenset(files.lines("acronyms.txt")),
+        "force_nouns": frozenset(w.lower() for w in files.lines("force_nouns.txt")),
+        "context_patterns": patterns,
+    }

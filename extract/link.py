@@ -12,12 +12,12 @@ from __future__ import annotations
 import dataclasses
 from difflib import SequenceMatcher
 
-from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Entity
 from archivekg.extract.resolve import normalise_name
 
 
-def link_entities(entities: list[Entity], rules: RuleData) -> list[Entity]:
+def link_entities(entities: list[Entity], rules: RuleSet) -> list[Entity]:
     linked, used = [], {}
     for entity in entities:
         entry = rules.by_id.get(entity.gazetteer_id) if entity.gazetteer_id else None
@@ -28,7 +28,7 @@ def link_entities(entities: list[Entity], rules: RuleData) -> list[Entity]:
     return linked
 
 
-def candidates(entity: Entity, rules: RuleData, limit: int = 3) -> list[tuple[float, str, str | None]]:
+def candidates(entity: Entity, rules: RuleSet, limit: int = 3) -> list[tuple[float, str, str | None]]:
     """(score, gazetteer id, Wikidata id) of the entries whose names look most like the entity's."""
     names = [normalise_name(n) for n in (entity.label, *entity.alt_labels)]
     scored = []

@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc
 
-from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Mention, SourceText, TextSpan
 from archivekg.extract.nlp import DEMONYM_LABEL
 from archivekg.extract.resolve import normalise_name
@@ -33,7 +33,7 @@ LABEL_KINDS = {
 _GLOSS = re.compile(r"\s{0,2}\[([^\[\]\n]{1,80})\]")
 
 
-def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention]:
+def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]:
     text = source.text
     mentions: dict[tuple[int, int], Mention] = {}
     for ent in doc.ents:
@@ -71,7 +71,7 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleData) -> list[Mention
 _LETTER_SPACED = re.compile(r"(?<![\w])[A-Za-z](?: [A-Za-z]){2,}(?:  +[A-Za-z](?: [A-Za-z])+)*(?![\w])")
 
 
-def add_letter_spaced(text: str, doc_key: str, rules: RuleData, mentions: dict[tuple[int, int], Mention]) -> None:
+def add_letter_spaced(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
     """A known name typed with its letters spaced out ("S T A L I N", "M A O  Z E D O N G")."""
     for match in _LETTER_SPACED.finditer(text):
         words = ["".join(w.split(" ")) for w in re.split(r"  +", match.group())]

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.rules import RuleSet
 
 # the labels our ruler assigns; the model's own labels are mapped in the mentions stage
 RULER_LABELS = {
@@ -66,7 +66,7 @@ def load_model(name: str) -> Language:
         ) from None
 
 
-def gazetteer_patterns(nlp: Language, rules: RuleData) -> list[dict]:
+def gazetteer_patterns(nlp: Language, rules: RuleSet) -> list[dict]:
     patterns = []
     for entry in rules.entries:
         seen: list[list] = []
@@ -163,7 +163,7 @@ class EntityCleanup:
         return bool(span.id_) or any(c.isupper() for c in text)
 
 
-def build_pipeline(model: str, rules: RuleData) -> Language:
+def build_pipeline(model: str, rules: RuleSet) -> Language:
     """The spaCy model, the gazetteer ruler before its NER, and the clean-up after it."""
     nlp = load_model(model)
     ruler = nlp.add_pipe("entity_ruler", name="archivekg_gazetteer", before="ner", config={"validate": True})
@@ -195,7 +195,7 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return pieces
 
 
-def analyse(nlp: Language, texts: Iterable[str], rules: RuleData, workers: int = 1, batch_size: int = 16) -> Iterator[Doc]:
+def analyse(nlp: Language, texts: Iterable[str], rules: RuleSet, workers: int = 1, batch_size: int = 16) -> Iterator[Doc]:
     """Run the pipeline over case-normalised copies of `texts`, in order, one Doc per text.
 
     Long texts are analysed in pieces and joined with `Doc.from_docs`, whose text is the

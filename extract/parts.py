@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
-
-from archivekg.extract.gazetteer import data_dir, load_jsonl
 from archivekg.extract.iris import slugify
 from archivekg.extract.model import Citation, DocumentRecord, Part, ResolvedMention, SourceText, TextSpan
 
@@ -32,9 +28,8 @@ class Cue:
     answers: bool = False
 
 
-@lru_cache(maxsize=8)
-def load_cues(name: str, directory: Path | None = None) -> tuple[Cue, ...]:
-    rows = load_jsonl((directory or data_dir()) / name)
+def parse_cues(rows: list[dict]) -> tuple[Cue, ...]:
+    """The rows of `document_parts.jsonl` or `citations.jsonl`."""
     return tuple(Cue(r["id"], r["kind"], re.compile(r["regex"]), r.get("answers", False)) for r in rows)
 
 
@@ -61,10 +56,10 @@ def _addressees(phrase: str, record: DocumentRecord, keys: tuple[str, ...]) -> t
     return ()
 
 
-def find_parts(source: SourceText, record: DocumentRecord, mentions: list[ResolvedMention], signatures) -> list[Part]:
+def find_parts(source: SourceText, record: DocumentRecord, mentions: list[ResolvedMention], signatures, cues: tuple[Cue, ...]) -> list[Part]:
     """Quoted messages and remarks, in text order; `signatures` are (offset, person keys)."""
     text, parts = source.text, []
-    for cue in load_cues("document_parts.jsonl"):
+    for cue in cues:
         for m in cue.regex.finditer(text):
             if cue.kind == "message":
                 part = _quoted_message(source, record, mentions, signatures, m, len(parts) + 1)
@@ -106,10 +101,10 @@ def _whose(possessive: str | None, speaker_keys, listener_keys) -> tuple[tuple[s
     return (), ()
 
 
-def find_citations(source: SourceText, record: DocumentRecord, mentions: list[ResolvedMention]) -> list[Citation]:
+def find_citations(source: SourceText, record: DocumentRecord, mentions: list[ResolvedMention], cues: tuple[Cue, ...]) -> list[Citation]:
     text, found, taken = source.text, [], []
     answered: dict[str, Citation] = {}  # part key -> the numbered message it answers
-    for cue in load_cues("citations.jsonl"):
+    for cue in cues:
         for m in cue.regex.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue

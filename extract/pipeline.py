@@ -16,7 +16,7 @@ from archivekg.extract.claims import find_claims
 from archivekg.extract.contradictions import find_contradictions
 from archivekg.extract.documents import describe_document
 from archivekg.extract.figures import find_figures
-from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.rules import RuleSet
 from archivekg.extract.link import link_entities
 from archivekg.extract.mentions import find_mentions
 from archivekg.extract.model import (
@@ -38,7 +38,7 @@ class Pipeline:
     """The loaded spaCy pipeline and rule data: built once, used for every corpus."""
 
     nlp: Language
-    rules: RuleData
+    rules: RuleSet
 
 
 def extract_corpus(pipeline: Pipeline, sources: list[SourceText], progress: Callable[[int], None] | None = None) -> CorpusExtraction:
@@ -52,7 +52,7 @@ def extract_corpus(pipeline: Pipeline, sources: list[SourceText], progress: Call
         if progress:
             progress(1)
     resolved_by_doc, entities = resolve_corpus(sources, mentions, pipeline.rules)
-    results = [extract_document(s, d, resolved_by_doc[s.key], entities_of(resolved_by_doc[s.key], entities)) for s, d in zip(sources, docs)]
+    results = [extract_document(s, d, resolved_by_doc[s.key], entities_of(resolved_by_doc[s.key], entities), pipeline.rules) for s, d in zip(sources, docs)]
     return finish_corpus(results, entities)
 
 
@@ -68,7 +68,7 @@ def auto_workers(documents: int) -> int:
 
 
 def resolve_corpus(
-    sources: list[SourceText], mentions: dict[str, list[Mention]], rules: RuleData
+    sources: list[SourceText], mentions: dict[str, list[Mention]], rules: RuleSet
 ) -> tuple[dict[str, list[ResolvedMention]], dict[str, Entity]]:
     """The corpus-wide stages: one entity per thing, linked to Wikidata; each document's mentions resolved."""
     entities, resolved = resolve_entities((m for s in sources for m in mentions[s.key]), rules)
@@ -86,14 +86,14 @@ def entities_of(mentions: list[ResolvedMention], entities: dict[str, Entity]) ->
 
 
 def extract_document(
-    source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity]
+    source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity], rules: RuleSet
 ) -> tuple[DocumentExtraction, ReadProblem | None]:
     """The per-document stages. A stage that fails on one document costs that document its
     metadata, figures and claims (reported, never silent), not the build."""
     try:
-        record = describe_document(source, doc, mentions, entities)
-        figures = find_figures(source, doc, record, mentions, entities)
-        claims = find_claims(source, doc, record, mentions, entities)
+        record = describe_document(source, doc, mentions, entities, rules)
+        figures = find_figures(source, doc, record, mentions, entities, rules)
+        claims = find_claims(source, doc, record, mentions, entities, rules)
     except Exception as err:  # noqa: BLE001 - any stage fault is reported with the file's name
         problem = ReadProblem(source.path, f"extraction failed ({type(err).__name__}: {err}); only its text and mentions are in the graph")
         return DocumentExtraction(source, DocumentRecord(source.key, "document"), tuple(mentions)), problem
@@ -146,7 +146,7 @@ def extract_batch(pipeline: Pipeline, tasks: list[DocumentTask]) -> list[tuple[D
             doc = next(iter(analyse(pipeline.nlp, [task.source.text], pipeline.rules)))
         else:
             doc = doc_from_bytes(pipeline.nlp, task.doc)
-        results.append(extract_document(task.source, doc, list(task.mentions), task.entities))
+        results.append(extract_document(task.source, doc, list(task.mentions), task.entities, pipeline.rules))
     return results
 
 

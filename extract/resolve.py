@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from archivekg.extract.gazetteer import RuleData
+from archivekg.extract.rules import RuleSet
 from archivekg.extract.iris import slugify
 from archivekg.extract.model import Entity, Mention, ResolvedMention
 
@@ -47,7 +47,7 @@ def surface_form(text: str) -> str:
     return " ".join(_NOISE.sub(" ", text).split())
 
 
-def resolve_entities(mentions: Iterable[Mention], rules: RuleData) -> tuple[list[Entity], list[ResolvedMention]]:
+def resolve_entities(mentions: Iterable[Mention], rules: RuleSet) -> tuple[list[Entity], list[ResolvedMention]]:
     mentions = list(mentions)
     alias_index = rules.alias_index
 

@@ -12,6 +12,9 @@ import pytest
 from archivekg.extract.dates import find_dates, first_full_date, resolve_expression
 from archivekg.extract.pipeline import extract_corpus
 from archivekg.extract.read import read_sources
+from archivekg.extract.rules import load_ruleset
+
+DATES = load_ruleset().dates
 
 GOLD = Path(__file__).parent / "gold" / "dates.tsv"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -46,7 +49,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
     ],
 )
 def test_resolves_every_form(expression, reference, expected):
-    assert resolve_expression(expression, reference) == expected
+    assert resolve_expression(expression, DATES, reference) == expected
 
 
 @pytest.mark.parametrize(
@@ -59,21 +62,21 @@ def test_resolves_every_form(expression, reference, expected):
     ],
 )
 def test_unsafe_expressions_get_no_value(expression, reference):
-    assert resolve_expression(expression, reference) is None
+    assert resolve_expression(expression, DATES, reference) is None
 
 
 def test_unresolved_expressions_keep_their_text():
-    dates = find_dates("They met on October 15 and in 1949-1958.", "d")
+    dates = find_dates("They met on October 15 and in 1949-1958.", "d", DATES)
     assert [(d.span.text, d.value) for d in dates] == [("October 15", None), ("1949-1958", None)]
 
 
 def test_numbers_that_are_not_dates_are_left_alone():
     text = "1. We have 1,500 guns of 70 mm caliber (pg.275-276, esp. 135-142), CIPHERED TELEGRAM No. 25199; 2.5 times as many."
-    assert find_dates(text, "d", "1950-10-02") == []
+    assert find_dates(text, "d", DATES, "1950-10-02") == []
 
 
 def test_the_first_full_date_is_the_reference():
-    assert first_full_date("TELEGRAM No. 600\nFrom PYONGYANG Received 9:40\n\n5.11.1950\n") == ("1950-11-05T09:40:00", "dateTime")
+    assert first_full_date("TELEGRAM No. 600\nFrom PYONGYANG Received 9:40\n\n5.11.1950\n", DATES) == ("1950-11-05T09:40:00", "dateTime")
 
 
 def _normal(text: str) -> str:

@@ -1,0 +1,205 @@
+"""All rule data, loaded once into one `RuleSet` that every stage is given.
+
+The rule files live in `extract/data/` (the common base). A *profile* is a folder holding
+some of the same files, for the conventions of one kind of archive (Soviet cipher
+telegrams, U.S. diplomatic telegrams, ...): `extract/data/profiles/NAME/`, or any folder a
+user names. Profiles are layered on the base in the order given:
+
+- line files (`.txt`, `.tsv`): the profile's lines are added; a line `-word` removes `word`;
+- JSONL files: a row whose `id` (and `kind`, where rows have kinds) is already there replaces
+  it, a row `{"id": ..., "disabled": true}` removes it, other rows are added;
+- JSON files: objects are merged key by key (a profile's value wins).
+
+No stage reads a rule file itself: `load_ruleset()` reads every file once, checks it, and
+the stages take what they need from the `RuleSet` they are passed. `RuleSet.fingerprint` is
+a hash of every byte read, for caches of analyses made under these rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from archivekg.extract.gazetteer import GazetteerError, GazetteerEntry, ContextPattern
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("archivekg.extract") / "data"))
+
+
+def profiles_dir() -> Path:
+    return data_dir() / "profiles"
+
+
+def available_profiles() -> list[str]:
+    folder = profiles_dir()
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def profile_path(profile: str | Path) -> Path:
+    """A profile's folder: a name under extract/data/profiles/, or a folder given by path."""
+    path = Path(profile)
+    if path.is_dir():
+        return path
+    named = profiles_dir() / str(profile)
+    if named.is_dir():
+        return named
+    known = ", ".join(available_profiles()) or "none"
+    raise GazetteerError(f"no rule profile {profile!r}: give a folder of rule files or one of the profiles ({known})")
+
+
+class RuleFiles:
+    """The rule files of the base and the profiles over it, read once and merged."""
+
+    def __init__(self, layers: Sequence[Path]):
+        self.layers = [Path(p) for p in layers]
+        self._digest = hashlib.sha256()
+
+    def _texts(self, name: str, required: bool = True) -> list[tuple[Path, str]]:
+        found = []
+        for layer in self.layers:
+            path = layer / name
+            if path.is_file():
+                data = path.read_bytes()
+                self._digest.update(name.encode() + b"\0" + data + b"\0")
+                try:
+                    found.append((path, data.decode("utf-8")))
+                except UnicodeDecodeError:
+                    raise GazetteerError(f"{path}: not UTF-8 text") from None
+        if required and not found:
+            raise GazetteerError(f"the rule file {name} is missing from {self.layers[0]}")
+        return found
+
+    def lines(self, name: str, required: bool = True) -> list[str]:
+        """Stripped lines without comments; a later layer's `-line` removes `line`."""
+        out: list[str] = []
+        for _, text in self._texts(name, required):
+            for raw in text.splitlines():
+                line = raw.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if line.startswith("-") and len(line) > 1 and line[1:].strip() in out:
+                    out = [x for x in out if x != line[1:].strip()]
+                else:
+                    out.append(raw.rstrip("\n") if "\t" in raw else line)
+        return out
+
+    def jsonl(self, name: str, required: bool = True) -> list[dict]:
+        """Rows of a JSONL file; a later layer's rows with a known `id` replace (or disable) the
+        earlier layers' rows of that id. Within one file, rows may share an id."""
+        rows: list[tuple[tuple, dict]] = []
+        for path, text in self._texts(name, required):
+            layer: list[tuple[tuple, dict]] = []
+            for number, line in enumerate(text.splitlines(), 1):
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise GazetteerError(f"{path}:{number}: not valid JSON ({err.msg})") from None
+                if not isinstance(row, dict):
+                    raise GazetteerError(f"{path}:{number}: a rule must be a JSON object")
+                layer.append(((row.get("kind"), row.get("id")), row))  # ids are unique within a kind of rule
+            replaced = {key for key, _ in layer if key[1] is not None}
+            rows = [(key, row) for key, row in rows if key not in replaced]
+            rows.extend((key, row) for key, row in layer if not row.get("disabled"))
+        return [row for _, row in rows]
+
+    def json(self, name: str, required: bool = True) -> dict:
+        merged: dict = {}
+        for path, text in self._texts(name, required):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as err:
+                raise GazetteerError(f"{path}: not valid JSON ({err.msg}, line {err.lineno})") from None
+            _merge(merged, value)
+        return merged
+
+    @property
+    def fingerprint(self) -> str:
+        return self._digest.hexdigest()
+
+
+def _merge(into: dict, value: dict) -> None:
+    for key, item in value.items():
+        if isinstance(item, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], item)
+        else:
+            into[key] = item
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every rule the pipeline uses: the gazetteer and name rules, and each stage's rules."""
+
+    entries: tuple[GazetteerEntry, ...]
+    layout_words: frozenset[str]  # lower-cased
+    honorifics: tuple[str, ...]
+    acronyms: frozenset[str]
+    force_nouns: frozenset[str]
+    context_patterns: tuple[ContextPattern, ...]
+    layout: object = None  # archivekg.extract.layout.LayoutRules
+    headers: tuple = ()  # archivekg.extract.documents.HeaderPattern
+    part_cues: tuple = ()  # archivekg.extract.parts.Cue, quoted messages and remarks
+    citation_cues: tuple = ()
+    dates: object = None  # archivekg.extract.dates.DateRules
+    figures: object = None  # archivekg.extract.figures.FigureRules
+    claims: object = None  # archivekg.extract.claim_rules.ClaimRules
+    profiles: tuple[str, ...] = ()
+    fingerprint: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def alias_index(self) -> dict[str, str]:
+        """Every name of every entry, in the form names are compared in -> the entry's id."""
+        from archivekg.extract.resolve import normalise_name
+
+        index: dict[str, str] = {}
+        for entry in self.entries:
+            for name in entry.names():
+                index.setdefault(normalise_name(name), entry.id)
+        return index
+
+    @cached_property
+    def by_id(self) -> dict[str, GazetteerEntry]:
+        return {e.id: e for e in self.entries}
+
+
+def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) -> RuleSet:
+    """Read and check every rule file of the base and the profiles; a malformed file stops
+    here with its name, before any document is read."""
+    import re
+
+    from archivekg.extract.claim_rules import parse_claim_rules
+    from archivekg.extract.dates import parse_date_rules
+    from archivekg.extract.documents import parse_header_patterns
+    from archivekg.extract.figures import parse_figure_rules
+    from archivekg.extract.gazetteer import parse_gazetteer
+    from archivekg.extract.parts import parse_cues
+
+    layers = [base or data_dir(), *(profile_path(p) for p in profiles)]
+    files = RuleFiles(layers)
+    try:
+        names = parse_gazetteer(files)
+        ruleset = RuleSet(
+            **names,
+            headers=parse_header_patterns(files.jsonl("document_headers.jsonl")),
+            part_cues=parse_cues(files.jsonl("document_parts.jsonl")),
+            citation_cues=parse_cues(files.jsonl("citations.jsonl")),
+            dates=parse_date_rules(files.json("date_words.json"), files.jsonl("date_patterns.jsonl")),
+            figures=parse_figure_rules(files),
+            claims=parse_claim_rules(files.jsonl("claim_cues.jsonl"), "claim_cues.jsonl"),
+            profiles=tuple(str(p) for p in profiles),
+        )
+    except GazetteerError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, re.error, OSError) as err:
+        raise GazetteerError(f"a rule file under {layers[0]} (or a profile) is malformed: {type(err).__name__}: {err}") from None
+    from dataclasses import replace
+
+    return replace(ruleset, fingerprint=files.fingerprint)
