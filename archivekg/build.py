@@ -9,22 +9,17 @@ corpus of quads in memory.
 
 from __future__ import annotations
 
-import io
-import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import pyoxigraph as ox
-
-import archivekg
 from archivekg import store as stores
+from archivekg import writing
 from archivekg.cache import Cache, TemporaryCache
 from archivekg.cache import default_location as default_cache_location
 from archivekg.extract.rules import load_ruleset
-from archivekg.extract.graph import provenance_quads
 from archivekg.extract.iris import IriMinter
 from archivekg.extract.model import ReadProblem, SourceText
 from archivekg.extract.nlp import build_pipeline
@@ -32,7 +27,6 @@ from archivekg.extract.parallel import InProcess, LocalPool
 from archivekg.extract.pipeline import Pipeline, auto_workers
 from archivekg.extract.read import read_sources
 from archivekg.incremental import Extracted, Graphs, run_stages
-from archivekg.extract.vocab import ONTOLOGY_GRAPH
 from archivekg.settings import Settings
 
 PROGRESS_FROM = 10  # documents: fewer than this, no progress bar
@@ -121,10 +115,10 @@ def build(settings: Settings, paths: list[Path], pipeline: Pipeline | None = Non
     try:
         extracted = extract(settings, sources, pipeline, cache)
         graphs = Graphs(extracted, IriMinter(settings.base_iri), cache)
+        previous = writing.previous_build(settings.store) if settings.cache else None
         target = stores.new_build_dir(settings.store)
         try:
-            store = ox.Store(str(target))
-            write_store(store, graphs, pipeline, out)
+            store = writing.write_store(target, graphs, pipeline.nlp.meta, ontology_path(), previous, out)
             if settings.validate:
                 from archivekg.validate import check_store
 
@@ -133,7 +127,7 @@ def build(settings: Settings, paths: list[Path], pipeline: Pipeline | None = Non
             statements = len(store)
             del store
         except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
+            writing.discard(target)
             raise
     finally:
         if isinstance(cache, TemporaryCache):
@@ -144,59 +138,3 @@ def build(settings: Settings, paths: list[Path], pipeline: Pipeline | None = Non
         settings.store, len(corpus.documents), len(corpus.entities), statements, tuple(problems) + corpus.problems,
         extracted.analysed, extracted.extracted, graphs.made,
     )
-
-
-def write_store(store: ox.Store, graphs: Graphs, pipeline: Pipeline, out: Path | None) -> None:
-    """Every document's graph streamed into the store (and into `out/KEY.nq`), then the corpus
-    graphs, the build's provenance and the ontology."""
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-
-    def documents() -> Iterator[bytes]:
-        for key, data in graphs.documents():
-            if out is not None:
-                (out / f"{key}.nq").write_bytes(data)
-            yield data
-
-    store.bulk_load(input=ChunkReader(documents()), format=ox.RdfFormat.N_QUADS)
-    meta = pipeline.nlp.meta
-    corpus = graphs.extracted.corpus
-    quads = list(graphs.corpus_quads())
-    quads.extend(provenance_quads(graphs.iris, corpus, archivekg.__version__, f"{meta['lang']}_{meta['name']}", meta["version"]))
-    store.bulk_extend(quads)
-    if out is not None:
-        write_per_graph(quads, out)
-    store.bulk_load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
-
-
-class ChunkReader(io.RawIOBase):
-    """A binary file that reads the concatenation of an iterator of byte strings."""
-
-    def __init__(self, chunks: Iterator[bytes]):
-        self.chunks = chunks
-        self.pending = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self.pending:
-            try:
-                self.pending = memoryview(next(self.chunks))
-            except StopIteration:
-                return 0
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        return n
-
-
-def write_per_graph(quads: list[ox.Quad], out: Path) -> None:
-    """The corpus-wide graphs as N-Quads files beside the documents' (`_entities.nq`, `_build.nq`:
-    a document's slug never starts with _)."""
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        by_graph.setdefault(quad.graph_name.value, []).append(quad)
-    for graph, graph_quads in by_graph.items():
-        name = graph.rstrip("/").rsplit("/", 1)[-1]
-        (out / f"_{name}.nq").write_bytes(ox.serialize(graph_quads, format=ox.RdfFormat.N_QUADS))

@@ -33,9 +33,10 @@ def _user_errors():
     from archivekg.extract.gazetteer import GazetteerError
     from archivekg.extract.nlp import ModelMissingError
     from archivekg.extract.parallel import WorkerError
+    from archivekg.incremental import CacheLost
     from archivekg.validate import ValidationError
 
-    return (BuildError, GazetteerError, ModelMissingError, ValidationError, stores.StoreMissingError, WorkerError)
+    return (BuildError, GazetteerError, ModelMissingError, ValidationError, stores.StoreMissingError, WorkerError, CacheLost)
 
 
 def build(settings: Settings, args: Namespace) -> int:

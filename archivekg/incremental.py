@@ -11,8 +11,9 @@ Dask cluster).
     graph     a document's extraction -> its named graph (N-Quads)  key: stage 2's + base IRI
               + path + the corpus documents its citations name
 
-A Doc is in memory only while a worker analyses or reads it: the parent keeps mentions and
-the (small) per-document extractions, never a corpus of Docs or quads. Adding, changing or
+A Doc is in memory only while a worker analyses or reads it: the parent keeps the mentions
+until resolution and then the per-document extractions without their mentions, never a
+corpus of Docs or quads. Adding, changing or
 removing one document re-runs spaCy on that one only, stage 2 where resolution changed what
 a document's mentions name, and the graph of those documents; the store built from the
 result is the same, quad for quad, as a build from scratch.
@@ -36,6 +37,10 @@ from archivekg.extract.model import CorpusExtraction, DocumentExtraction, ReadPr
 from archivekg.extract.pipeline import DocumentTask, Pipeline, entities_of, finish_corpus, resolve_corpus
 
 BATCH = 16  # documents per batch sent to a worker (spaCy's own batch size)
+
+
+class CacheLost(RuntimeError):
+    """An entry this build wrote is gone before the build could read it back."""
 
 
 def code_version() -> str:
@@ -117,7 +122,7 @@ def run_stages(pipeline: Pipeline, sources: list[SourceText], cache: Cache, pool
         if cached is None:
             todo.append((source, key, resolved, task.entities))
         else:
-            results[source.key] = rebased(cached, source)
+            results[source.key] = slim(cached, source)
 
     def tasks() -> Iterator[tuple[int, list[DocumentTask]]]:
         for start, chunk in batches(todo):
@@ -126,7 +131,7 @@ def run_stages(pipeline: Pipeline, sources: list[SourceText], cache: Cache, pool
     for start, done in pool.run("extract", tasks()):
         for (source, key, _, _), result in zip(todo[start : start + BATCH], done):
             cache.put("extraction", key, result)
-            results[source.key] = result
+            results[source.key] = slim(result, source)
     corpus = finish_corpus([results.pop(s.key) for s in sources], entities)
     return Extracted(corpus, keys, len(missing), len(todo))
 
@@ -137,12 +142,22 @@ def doc_bytes(cache: Cache, key: str) -> bytes | None:
 
 
 def rebased(result: tuple[DocumentExtraction, ReadProblem | None], source: SourceText):
-    """A cached stage-2 result made for the same key and bytes under another path: its path is
-    the one found now (the path is only for messages; it is not part of the key)."""
+    """A stage-2 result (made for the same key and bytes, maybe under another path) with the
+    source as read now: its path is the one found now (the path is for messages only, and not
+    part of the key), and its text is the same object as the source's, not a copy."""
     extraction, problem = result
-    if extraction.source == source:
-        return result
-    return dataclasses.replace(extraction, source=source), (dataclasses.replace(problem, path=source.path) if problem else None)
+    if problem and problem.path != source.path:
+        problem = dataclasses.replace(problem, path=source.path)
+    return dataclasses.replace(extraction, source=source), problem
+
+
+def slim(result: tuple[DocumentExtraction, ReadProblem | None], source: SourceText):
+    """What the corpus-wide steps keep of a stage-2 result while the rest is made: the record,
+    figures and claims without the mentions (half of it; the contradictions and the graph
+    writer's indexes read records and claims only). A document graph that must be made reads
+    the whole result back from the cache (`Graphs.full`)."""
+    extraction, problem = rebased(result, source)
+    return dataclasses.replace(extraction, mentions=()), problem
 
 
 # -- the graph ----------------------------------------------------------------------------
@@ -169,16 +184,20 @@ class Graphs:
         source = extraction.source
         return digest("graph", self.extracted.keys[source.key], self.iris.base, source.path, repr(self.context(extraction)))
 
-    def documents(self) -> Iterator[tuple[str, bytes]]:
-        """(document key, N-Quads of its graph) for each document, in corpus order."""
-        for extraction in self.extracted.corpus.documents:
-            key = self.key(extraction)
-            data = self.cache.get("graph", key)
-            if data is None:
-                data = ox.serialize(list(self.writer.document_quads(extraction)), format=ox.RdfFormat.N_QUADS)
-                self.cache.put("graph", key, data)
-                self.made += 1
-            yield extraction.source.key, data
+    def document_bytes(self, extraction: DocumentExtraction, key: str) -> bytes:
+        """The N-Quads of a document's graph (`key`: `self.key(extraction)`), from the cache or made."""
+        data = self.cache.get("graph", key)
+        if data is None:
+            data = ox.serialize(list(self.writer.document_quads(self.full(extraction))), format=ox.RdfFormat.N_QUADS)
+            self.cache.put("graph", key, data)
+            self.made += 1
+        return data
+
+    def full(self, extraction: DocumentExtraction) -> DocumentExtraction:
+        cached = self.cache.get("extraction", self.extracted.keys[extraction.source.key])
+        if cached is None:
+            raise CacheLost(f"the cache {self.cache.root} lost what this build had put in it (removed meanwhile?): build again")
+        return rebased(cached, extraction.source)[0]
 
     def corpus_quads(self) -> Iterator[ox.Quad]:
         yield from self.writer.entity_quads()
