@@ -5,6 +5,7 @@ keeps nothing; `archivekg cache clear` empties it."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 from pathlib import Path
@@ -167,3 +168,41 @@ def test_the_cache_key_holds_the_model_and_the_code(tmp_path, pipeline, monkeypa
         real = incremental.code_version
         monkeypatch.setattr(incremental, "code_version", lambda: real() + "-edited")
     assert build(settings, [corpus], pipeline).analysed == 1
+
+
+def test_a_store_changed_by_a_sparql_update_is_not_the_base_of_the_next_build(tmp_path, pipeline):
+    """The server applies an update as a new build folder, without a manifest: the next build
+    cannot know what that store holds, so it writes from scratch (the update is gone, as after
+    any build), instead of copying it."""
+    from archivekg.server import create_app
+
+    corpus = make_corpus(tmp_path / "corpus", 1)
+    settings = settings_for(tmp_path / "store")
+    build(settings, [corpus], pipeline)
+    app = create_app(dataclasses.replace(settings, update_token="s3cret"))
+    try:
+        update = {"update": 'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> "c" } }'}
+        assert app.test_client().post("/sparql", data=update, headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    finally:
+        app.extensions["archivekg.storage"].close()
+    assert b"<http://example.org/a>" in nquads(settings.store)
+    (corpus / "added.txt").write_text(CorpusMaker().document(42), encoding="utf-8")
+    assert build(settings, [corpus], pipeline).analysed == 1
+    assert nquads(settings.store) == from_scratch(tmp_path, corpus, pipeline)
+
+
+def test_a_copied_store_keeps_nothing_of_a_graph_that_changed(tmp_path, pipeline):
+    """The copy-and-replace path against the from-scratch path, when the base IRI changes
+    (every graph's key changes) and back."""
+    corpus = make_corpus(tmp_path / "corpus", 1)
+    settings = settings_for(tmp_path / "store")
+    build(settings, [corpus], pipeline)
+    other = dataclasses.replace(settings, base_iri="http://archive.example.org/")
+    build(other, [corpus], pipeline)
+    data = nquads(settings.store)
+    assert b"http://localhost:5000/" not in data and b"http://archive.example.org/id/" in data
+    fresh = tmp_path / "fresh-other"
+    build(dataclasses.replace(other, store=fresh, cache=False), [corpus], pipeline)
+    assert data == nquads(fresh)
+    build(settings, [corpus], pipeline)
+    assert nquads(settings.store) == from_scratch(tmp_path, corpus, pipeline)
