@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from archivekg.build import BuildError
-from archivekg.extract.parallel import IN_FLIGHT, WorkerError
+from archivekg.extract.parallel import WorkerError
 from archivekg.incremental import fingerprint
 from archivekg.settings import Settings
 
+IN_FLIGHT = 2  # batches per worker thread submitted at once: one being made, one waiting
 CONNECT_TIMEOUT_S = 20
 WORKERS_TIMEOUT_S = 60  # how long a build waits for the cluster to have a worker
 

@@ -3,8 +3,10 @@
 A pool runs `pipeline.STAGES[stage](pipeline, batch)` for each batch it is given and yields
 each result as it is done, tagged as it was given (the order may differ). `archivekg.cluster`
 offers the same on a Dask cluster. Workers are forked from the process that loaded the
-pipeline, so the model is not loaded again, and each has at most two batches in hand, so
-memory stays bounded whatever the corpus.
+pipeline, so the model is not loaded again, and each is sent a batch only when it has
+answered the one before: memory stays bounded whatever the corpus, and parent and worker
+never both wait to write into a full pipe (a batch of Docs, or of results, is larger than a
+pipe holds).
 
 A worker never outlives the build: it is killed by the kernel when its parent dies (Linux
 PR_SET_PDEATHSIG), and, everywhere, a thread of its own exits it when a pipe whose only
@@ -25,7 +27,6 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-IN_FLIGHT = 2  # batches a worker holds at once: one being made, one waiting
 
 
 class WorkerError(RuntimeError):
@@ -78,29 +79,28 @@ class LocalPool:
         if not self.processes:
             self.start()
         batches = iter(batches)
-        held = {connection: 0 for connection in self.connections}
+        busy: set[Connection] = set()
         exhausted = False
         while True:
             for connection in self.connections:
-                while not exhausted and held[connection] < IN_FLIGHT:
+                if not exhausted and connection not in busy:
                     try:
                         tag, batch = next(batches)
                     except StopIteration:
                         exhausted = True
                         break
-                    connection.send((stage, tag, batch))
-                    held[connection] += 1
-            busy = [c for c, n in held.items() if n]
+                    connection.send((stage, tag, batch))  # the worker is reading: this cannot block for long
+                    busy.add(connection)
             if not busy:
                 return
-            for connection in wait(busy):
+            for connection in wait(list(busy)):
                 try:
                     message = connection.recv()
                 except EOFError:
                     raise WorkerError("a worker process ended without an answer (out of memory? killed?)") from None
                 if message[0] == "error":
                     raise WorkerError(message[1])
-                held[connection] -= 1
+                busy.discard(connection)
                 yield message[1], message[2]
 
     def close(self) -> None:

@@ -102,8 +102,9 @@ def test_a_cited_message_added_later_is_linked_from_the_cached_document_that_cit
 
 def test_the_build_in_worker_processes_equals_the_whole_pipeline_in_memory(tmp_path, pipeline):
     """Docs through DocBin, stages in two worker processes, graphs streamed from the cache: the
-    same quads as every stage run in one process over Docs held in memory."""
-    corpus = make_corpus(tmp_path / "corpus", 6)
+    same quads as every stage run in one process over Docs held in memory. (Enough documents
+    that each worker is sent several batches of each stage.)"""
+    corpus = make_corpus(tmp_path / "corpus", 40)
     settings = Settings.from_env({}, store=tmp_path / "store", workers=2)
     build(settings, [corpus], pipeline)
     sources, _ = read_sources([corpus])
