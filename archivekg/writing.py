@@ -12,7 +12,6 @@ exactly what a build from scratch would. `--no-cache` always writes from scratch
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -29,6 +28,7 @@ from archivekg.extract.vocab import ONTOLOGY_GRAPH
 from archivekg.incremental import Graphs
 
 MANIFEST_FORMAT = 1
+LOAD_CHUNK_BYTES = 8 * 2**20
 
 
 def manifest_path(build: Path) -> Path:
@@ -95,8 +95,8 @@ def write_store(target: Path, graphs: Graphs, nlp_meta: dict, ontology: Path, pr
         out.mkdir(parents=True, exist_ok=True)
         for graph, data in corpus.items():  # `_entities.nq`, `_build.nq` (a document's slug never starts with _)
             (out / f"_{graph.rstrip('/').rsplit('/', 1)[-1]}.nq").write_bytes(data)
-    store.bulk_load(input=ChunkReader(document_graphs()), format=ox.RdfFormat.N_QUADS)
-    store.bulk_load(input=b"".join(data for graph, data in corpus.items() if graph in changed), format=ox.RdfFormat.N_QUADS)
+    load_in_chunks(store, document_graphs())
+    load_in_chunks(store, (data for graph, data in corpus.items() if graph in changed))
     if ONTOLOGY_GRAPH.value in changed:
         store.bulk_load(input=ontology_bytes, format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
     write_manifest(target, wanted)
@@ -116,23 +116,17 @@ def previous_build(store: Path) -> Path | None:
     return build if manifest_path(build).exists() else None
 
 
-class ChunkReader(io.RawIOBase):
-    """A binary file that reads the concatenation of an iterator of byte strings."""
-
-    def __init__(self, chunks: Iterator[bytes]):
-        self.chunks = chunks
-        self.pending = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self.pending:
-            try:
-                self.pending = memoryview(next(self.chunks))
-            except StopIteration:
-                return 0
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        return n
+def load_in_chunks(store: ox.Store, pieces: Iterator[bytes]) -> None:
+    """Bulk-load N-Quads pieces (whole lines each), a few MB per call: Oxigraph's bulk loader
+    holds in memory about four times what one call loads (measured: +1.1 GB for the 270 MB of
+    1,500 documents in one call, +60 MB in 8 MB calls, in the same time)."""
+    buffer: list[bytes] = []
+    size = 0
+    for data in pieces:
+        buffer.append(data)
+        size += len(data)
+        if size >= LOAD_CHUNK_BYTES:
+            store.bulk_load(input=b"".join(buffer), format=ox.RdfFormat.N_QUADS)
+            buffer, size = [], 0
+    if buffer:
+        store.bulk_load(input=b"".join(buffer), format=ox.RdfFormat.N_QUADS)

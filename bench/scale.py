@@ -129,7 +129,7 @@ def bench_add(work: Path, n: int) -> dict:
     fresh = run_build(corpus, work / f"add-fresh-{n}", "--no-cache")
     same = export(store) == export(work / f"add-fresh-{n}")
     shutil.rmtree(cache, ignore_errors=True)
-    result = {"full_s": full["wall_s"], "add_one_s": added["wall_s"], "fresh_s": fresh["wall_s"], "ratio": round(added["wall_s"] / full["wall_s"], 4),
+    result = {"full_s": full["wall_s"], "full_peak_rss_mb": full["peak_rss_mb"], "full_peak_pss_mb": full["peak_pss_mb"], "add_one_s": added["wall_s"], "fresh_s": fresh["wall_s"], "ratio": round(added["wall_s"] / full["wall_s"], 4),
               "identical_to_fresh": same, "add_one_summary": added["summary"], "add_one_peak_rss_mb": added["peak_rss_mb"]}
     print(f"  add one to {n}: {added['wall_s']:.1f} s vs full {full['wall_s']:.1f} s ({100 * result['ratio']:.1f} %); identical to a fresh build: {same}", file=sys.stderr)
     return result
