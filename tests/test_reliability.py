@@ -339,3 +339,33 @@ def test_a_busy_worker_dies_with_its_parent(how):
         parent.stdout.close()
         if child is not None and not ended([child], 0):
             child.kill()  # the test failed: leave nothing behind
+
+
+def test_kill_9_while_an_incremental_build_writes_its_store(tmp_path, pipeline):
+    """Killed after it made its new build folder (copying the served store, replacing the changed
+    graphs, validating): the served store is as it was, and the next build, from the cache,
+    gives the graph of a build from scratch."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 6)
+    settings = Settings.from_env({}, store=tmp_path / "store", workers=1)
+    build(settings, [corpus], pipeline)
+    before = export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS)
+    existing = set(stores.builds_dir(settings.store).iterdir())
+    (corpus / "added.txt").write_bytes((SEEDS / "001_6bf8637f507ce4ab.txt").read_bytes())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivekg", "build", str(corpus), "--store", str(settings.store), "--workers", "1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if [p for p in set(stores.builds_dir(settings.store).iterdir()) - existing if p.is_dir()]:
+            break
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before it could be killed while writing"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS) == before
+    assert build(settings, [corpus], pipeline).analysed == 0  # the killed build had analysed the new document
+    fresh = Settings.from_env({}, store=tmp_path / "fresh", validate=False, workers=1, cache=False)
+    build(fresh, [corpus], pipeline)
+    assert export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS) == export_bytes(stores.open_read_only(fresh.store), ox.RdfFormat.N_QUADS)
