@@ -33,7 +33,7 @@ def seed_paragraphs() -> list[str]:
 def gazetteer_names() -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+        if line.strip() and not line.lstrip().startswith("#"):
             entry = json.loads(line)
             names.setdefault(entry["type"], []).append(entry["label"])
     return names

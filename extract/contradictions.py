@@ -1,16 +1,18 @@
 """Where two sources disagree: claims that cannot both hold.
 
-Two claims contradict each other when
-- they state the same proposition (same agent and action, destinations equal or one unknown),
-- with opposite polarity,
-- both are positions (decided, ordered, requested, proposed, planned), not assessments or reports,
-- and they are stated in two different texts that present themselves as the SAME message:
-  a sender in common, the same day sent (or written), and recipients in common where both
-  texts name any (the published version of a telegram often names none).
+Two claims contradict each other when they state the same proposition (the same agent and action;
+for troop movements destinations equal or one unknown, otherwise the same object), with opposite
+polarity, both taking a position (decided, ordered, requested, proposed, planned), not assessing or
+reporting, about the same moment, and
+- they are stated in two texts that present themselves as the SAME message (a sender in common, the
+  same day, recipients in common where both name any: two versions of one telegram); or
+- they are stated in two different documents: two sources give the same party's position on the
+  same decision both ways ("the Soviet Government had agreed to the exchange" / "had not agreed").
 
-Different days, or claims about different moments ("refrain now" vs "employ them next year"),
-are a change of position over time, not a contradiction. Each contradiction
-gets a node that says why: the two sources, the message they share, the opposing quotes.
+Claims within one document (a change of position inside one message), on different days, or about
+different moments ("refrain now" vs "employ them next year") are a change of position over time, not
+a contradiction. Each contradiction gets a node that says why: the two sources, the message they
+share where there is one, the opposing quotes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Presentation:
     """What a text presents itself as: who sent it to whom, when."""
 
     key: str
+    document: str  # the document the text is, or is part of
     name: str
     senders: frozenset[str]
     recipients: frozenset[str]
@@ -51,6 +54,7 @@ def presentations(documents: list[DocumentExtraction]) -> dict[str, Presentation
         record = extraction.record
         found[record.key] = Presentation(
             record.key,
+            record.key,
             f"“{record.title}”" if record.title else f"document {', '.join(record.identifiers) or record.key}",
             frozenset(record.author_keys + record.sender_keys),
             frozenset(record.recipient_keys),
@@ -61,6 +65,7 @@ def presentations(documents: list[DocumentExtraction]) -> dict[str, Presentation
             where = f"document {record.identifiers[0]}" if record.identifiers else found[record.key].name
             found[part.key] = Presentation(
                 part.key,
+                record.key,
                 f"the {'message' if part.kind == 'message' else part.kind} quoted in {where}",
                 frozenset(part.author_keys),
                 frozenset(part.recipient_keys),
@@ -93,7 +98,11 @@ def opposed(a: Claim, b: Claim) -> bool:
     pa, pb = position(a), position(b)
     if pa is None or pb is None or a.polarity == b.polarity or pa[:2] != pb[:2]:
         return False
-    return (pa[2] == pb[2] or not pa[2] or not pb[2]) and same_moment(a, b)
+    if pa[2].startswith("to:") and pb[2].startswith("to:"):
+        same_target = pa[2] == pb[2] or "to:" in (pa[2], pb[2])  # "send troops" and "send troops to Korea"
+    else:
+        same_target = pa[2] == pb[2] and pa[2] != "of:"  # "agreed to the exchange of prisoners", not any agreement
+    return same_target and same_moment(a, b)
 
 
 def find_contradictions(documents: list[DocumentExtraction], entities: dict[str, Entity] | None = None) -> list[Contradiction]:
@@ -102,17 +111,30 @@ def find_contradictions(documents: list[DocumentExtraction], entities: dict[str,
     # only claims about the same agent and action can contradict: compare within those groups
     groups: dict[tuple[str, str], list[Claim]] = {}
     for claim in sorted((c for d in documents for c in d.claims), key=lambda c: c.key):
-        if (found_position := position(claim)) is not None:
+        if (found_position := position(claim)) is not None and found_position[0]:
             groups.setdefault(found_position[:2], []).append(claim)
     found = []
     for claims in groups.values():
         for i, a in enumerate(claims):
             for b in claims[i + 1 :]:
                 pa, pb = where.get(a.stated_in), where.get(b.stated_in)
-                if pa and pb and opposed(a, b) and pa.same_message(pb):
+                if not (pa and pb and opposed(a, b)):
+                    continue
+                if pa.same_message(pb):
                     shared = pb if pb.is_message and not pa.is_message else pa
                     found.append(Contradiction(f"{a.key}--{b.key}", (a.key, b.key), explain(a, b, pa, pb, entities), shared.key))
+                elif pa.document != pb.document:
+                    found.append(Contradiction(f"{a.key}--{b.key}", (a.key, b.key), explain_position(a, b, pa, pb, entities)))
     return sorted(found, key=lambda c: c.key)
+
+
+def explain_position(a: Claim, b: Claim, pa: Presentation, pb: Presentation, entities: dict[str, Entity]) -> str:
+    agent = a.proposition.split("|")[0]
+    name = entities[agent].label if agent in entities else agent
+    return (
+        f"{pa.name} and {pb.name} give {name}'s position both ways: "
+        f"the first says “{a.span.text}” ({a.polarity}), the second says “{b.span.text}” ({b.polarity})."
+    )
 
 
 def explain(a: Claim, b: Claim, pa: Presentation, pb: Presentation, entities: dict[str, Entity]) -> str:

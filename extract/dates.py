@@ -46,6 +46,8 @@ def parse_date_rules(words: dict, rows: list[dict]) -> DateRules:
         "{RELYEAR}": _alternation(words["relative_years"]).replace(r"\ ", r"\s+"),
         "{PART}": _alternation(words["month_parts"]),
         "{TIME}": TIME,
+        "{ROMAN}": "(?i:" + "|".join(sorted(words.get("roman_months", {}), key=len, reverse=True)) + ")",
+        "{OCRMONTH}": _alternation(words.get("ocr_months", {})),
     }
     patterns = []
     for row in rows:
@@ -53,7 +55,8 @@ def parse_date_rules(words: dict, rows: list[dict]) -> DateRules:
         for macro, value in macros.items():
             regex = regex.replace(macro, value)
         patterns.append(DatePattern(row["id"], re.compile(regex), row.get("max_line"), row.get("unresolved", False)))
-    return DateRules(tuple(patterns), {k.lower(): v for k, v in words["months"].items()}, {k.lower(): v for k, v in words["relative_years"].items()})
+    months = {k.lower(): v for k, v in (*words["months"].items(), *words.get("roman_months", {}).items(), *words.get("ocr_months", {}).items())}
+    return DateRules(tuple(patterns), months, {k.lower(): v for k, v in words["relative_years"].items()})
 
 
 def parse_reference(reference: str | DateValue | None) -> tuple[int, int | None, int | None] | None:

@@ -1,59 +1,32 @@
 """The documents stage: a document's kind, title, people, dates, numbers, parts and citations.
 
-What a header line means is data (`data/document_headers.jsonl`): each pattern names the field
-it fills and where in the match to look. People are never strings: an entity-valued field
-takes the resolved mentions that fall inside the pattern's `value` group ("Author: Mao" ->
-mao-zedong, "TO FILIPPOV [STALIN]" -> joseph-stalin). Dates are resolved against the
-document's own date (its `Date:` header, else its first full date). Quoted messages, an
-editor's remarks and cited documents are found by `archivekg.extract.parts`.
+Metadata comes from the lines that carry it (`archivekg.extract.layout`): a title line gives
+the kind and the numbers, a heading or address line the sender and recipient, a date line the
+date, a signature below the body the sender, a greeting the recipient. People are never
+strings: an entity field takes the resolved mentions inside it ("TO FILIPPOV [STALIN]" ->
+joseph-stalin); where a line names only an office ("to the Secretary of State"), the office
+is recorded as such. Dates are resolved against the document's own date. Quoted and enclosed
+messages, an editor's remarks and cited documents are found by `archivekg.extract.parts`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
 from archivekg.extract.dates import DateRules, find_dates, first_full_date, match_dates
-from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, ResolvedMention, SourceText
+from archivekg.extract.evidence import is_office
+from archivekg.extract.layout import classify_lines
+from archivekg.extract.model import MESSAGE_KINDS, Citation, DateValue, DocumentRecord, Entity, Line, LineField, ResolvedMention, SourceText
 from archivekg.extract.parts import find_citations, find_parts
 from archivekg.extract.rules import RuleSet
 
 PERSON_KINDS = ("person", "organization", "unit")
-
-
-@dataclass(frozen=True)
-class HeaderPattern:
-    id: str
-    field: str
-    regex: re.Pattern
-    kind: str | None = None
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    """One header or footer line: which field, where its value is, and its groups."""
-
-    pattern: HeaderPattern
-    start: int
-    end: int
-    value: tuple[int, int] | None
-    groups: dict
-
-
-def parse_header_patterns(rows: list[dict]) -> tuple[HeaderPattern, ...]:
-    """The rows of `document_headers.jsonl`."""
-    return tuple(HeaderPattern(r["id"], r["field"], re.compile(r["regex"]), r.get("kind")) for r in rows)
-
-
-def match_headers(text: str, patterns: tuple[HeaderPattern, ...]) -> list[HeaderMatch]:
-    found = []
-    for pattern in patterns:
-        for m in pattern.regex.finditer(text):
-            value = m.span("value") if "value" in pattern.regex.groupindex and m.group("value") is not None else None
-            found.append(HeaderMatch(pattern, m.start(), m.end(), value, m.groupdict()))
-    return found
+HEADER_KINDS = ("title", "heading", "address", "date", "citation", "routing", "stamp", "distribution", "greeting")
+_NUMBER_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+OFFICE_COVER = 0.6  # an entity mention covering this share of an office field is that entity, not an office
 
 
 def keys_in(mentions: list[ResolvedMention], start: int, end: int, kinds=PERSON_KINDS) -> tuple[str, ...]:
@@ -67,85 +40,231 @@ def keys_in(mentions: list[ResolvedMention], start: int, end: int, kinds=PERSON_
 
 
 def date_at(dates: list[DateValue], start: int, end: int, slack: int = 0) -> DateValue | None:
-    """The first date expression that starts inside [start, end + slack]."""
-    for d in dates:
-        if d.span and start <= d.span.start <= end + slack:
-            return d
-    return None
+    """The first resolved date expression that overlaps [start, end + slack], a full date
+    before a partial one."""
+    found = [d for d in dates if d.span and d.value and d.span.start <= end + slack and start < d.span.end]
+    return next((d for d in found if d.datatype in ("date", "dateTime")), found[0] if found else None)
 
 
-def reference_date(text: str, headers: list[HeaderMatch], doc_key: str, rules: DateRules, matches) -> str | None:
-    """The document's own date: its `Date:` header, else the first full date of its text."""
-    for h in headers:
-        if h.pattern.field == "date_created" and h.value:
-            dated = find_dates(text[h.value[0] : h.value[1]], doc_key, rules)
-            if dated and dated[0].value:
-                return dated[0].value
-    full = first_full_date(text, rules, matches)
+def fields_of(lines, name: str, kinds=None) -> list[tuple[Line, LineField]]:
+    return [(line, f) for line in lines if kinds is None or line.kind in kinds for f in line.fields if f.name == name]
+
+
+def reference_date(text: str, lines: tuple[Line, ...], key: str, rules: DateRules, matches) -> str | None:
+    """The document's own date: a date line's, else the first full date above the body, else
+    the first full date of the text."""
+    for _, f in fields_of(lines, "date") + fields_of(lines, "date_sent"):
+        dated = find_dates(text[f.start : f.end], key, rules)
+        if dated and dated[0].value and dated[0].datatype in ("date", "dateTime"):
+            return dated[0].value
+    head_end = next((line.start for line in lines if line.kind == "body"), len(text))
+    full = first_full_date(text[:head_end], rules) or first_full_date(text, rules, matches)
     return full[0] if full else None
 
 
 def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity], rules: RuleSet) -> DocumentRecord:
     text, key = source.text, source.key
-    headers = match_headers(text, rules.headers)
+    lines = classify_lines(text, rules.layout)
     matches = match_dates(text, rules.dates)
-    dates = find_dates(text, key, rules.dates, reference_date(text, headers, key, rules.dates, matches), matches=matches)
-    fields: dict[str, object] = {"kind": "document", "identifiers": []}
-    people: dict[str, list[str]] = {f: [] for f in ("author", "recipient", "copy_recipient", "origin")}
-    handled, signatures = [], []
-    for h in headers:
-        field, value = h.pattern.field, h.value
-        if field == "kind":
-            if fields["kind"] == "document":
-                fields["kind"] = h.pattern.kind
-            if h.groups.get("identifier") and h.groups["identifier"] not in fields["identifiers"]:
-                fields["identifiers"].append(h.groups["identifier"])
-        elif field == "title" and value and "title" not in fields:
-            fields["title"] = text[value[0] : value[1]].strip(" *")
-        elif field in people and value:
-            people[field].extend(k for k in keys_in(mentions, *value) if k not in people[field])
-        elif field in ("date_created", "date_received", "date_sent") and value and field not in fields:
-            found = date_at(dates, value[0], value[1], slack=4)
-            if found:
-                fields[field] = found
-            if h.groups.get("identifier") and h.groups["identifier"] not in fields["identifiers"]:
-                fields["identifiers"].append(h.groups["identifier"])
-        elif field == "publication" and value and "publication" not in fields:
-            fields["publication"] = text[value[0] : value[1]].strip(" *.,")
-            fields["publication_pages"] = h.groups.get("pages")
-        elif field == "copies" and h.groups.get("count"):
-            fields.setdefault("copies", int(h.groups["count"]))
-        elif field in ("deciphered", "typed") and value:
-            for person in keys_in(mentions, *value, kinds=("person",)):
-                handled.append((field, person, date_at(dates, *value)))
-        elif field == "signature" and value:
-            signatures.append((h.start, keys_in(mentions, *value, kinds=("person",))))
-    senders = [k for k in people["origin"] if entities.get(k) and entities[k].kind == "person"]
-    record = DocumentRecord(
-        key=key,
-        kind=fields["kind"],
-        title=fields.get("title"),
-        author_keys=tuple(people["author"]),
-        recipient_keys=tuple(people["recipient"]),
-        copy_recipient_keys=tuple(people["copy_recipient"]),
-        date_created=fields.get("date_created"),
-        date_sent=fields.get("date_sent"),
-        date_received=fields.get("date_received"),
-        identifiers=tuple(fields["identifiers"]),
-        publication=fields.get("publication"),
-        publication_pages=fields.get("publication_pages"),
-        copies=fields.get("copies"),
-        handled_by=tuple(handled),
-        dates=tuple(dates),
-    )
-    parts = find_parts(source, record, mentions, signatures, rules.part_cues)
-    inside = [(p.span.start, p.span.end) for p in parts if p.kind == "message"]
-    signed = [keys for start, keys in signatures if keys and not any(a <= start < b for a, b in inside)]
-    if not senders and signed and record.kind in MESSAGE_KINDS:
-        senders = list(signed[-1])
-    record = replace(record, sender_keys=tuple(senders), parts=tuple(parts))
+    dates = find_dates(text, key, rules.dates, reference_date(text, lines, key, rules.dates, matches), matches=matches)
+    record = DocumentRecord(key=key, kind="document", lines=lines, dates=tuple(dates))
+    parts = find_parts(source, record, mentions, rules)
+    enclosed = min((p.span.start for p in parts if p.kind == "message" and p.enclosure), default=None)
+    if enclosed is not None:  # the carrier ends where its enclosure begins: its own foot is above it
+        lines = classify_lines(text, rules.layout, 0, enclosed) + tuple(line for line in lines if line.start >= enclosed)
+    record = replace(record, lines=lines, parts=tuple(parts))
+    own = [line for line in lines if record.part_at(line.start) is None]  # the carrier's own lines
+    record = replace(record, **_metadata(text, own, mentions, entities, dates, rules))
+    parts = find_parts(source, record, mentions, rules)  # again: "your" and "me" in the intros now have a meaning
+    record = replace(record, parts=tuple(parts), **_relays(record, parts))
     citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions, rules.citation_cues)]
     return replace(record, citations=tuple(citations), cited_works=cited_works(record, mentions, citations, entities))
+
+
+def _relays(record: DocumentRecord, parts) -> dict:
+    """A message the carrier relays in its own voice ("give him the following answer") is the
+    carrier's too: its recipients are the carrier's, and its signature is the carrier's sender."""
+    values: dict = {}
+    voiced = [p for p in parts if p.kind == "message" and p.carrier_voice]
+    if voiced:
+        values["recipient_keys"] = tuple(dict.fromkeys(record.recipient_keys + tuple(k for p in voiced for k in p.recipient_keys)))
+        if not record.sender_keys and not record.author_keys and voiced[0].author_keys:
+            values["sender_keys"] = voiced[0].author_keys
+    return values
+
+
+def _metadata(text, lines, mentions, entities, dates, rules: RuleSet) -> dict:
+    values: dict = {}
+    kinds = [rules.layout.kind_words.get(" ".join(text[f.start : f.end].lower().split())) for _, f in fields_of(lines, "document_kind")]
+    kinds += [line.document_kind for line in lines if line.document_kind]
+    named = [k for k in kinds if k and k != "letter-default"]
+    values["kind"] = named[0] if named else "letter" if "letter-default" in kinds else "document"
+    values["genre"] = next((line.genre for line in lines if line.genre), None)
+    title = fields_of(lines, "title")
+    if title:
+        values["title"] = text[title[0][1].start : title[0][1].end].strip(" *")
+    elif values["genre"]:
+        heading = next(line for line in lines if line.genre)
+        values["title"] = " ".join(text[heading.start : heading.end].split())
+    identifiers: list[str] = []
+    for _, f in fields_of(lines, "number"):
+        for number in _NUMBER_SPLIT.split(text[f.start : f.end].strip(" .,")):
+            if number and any(c.isdigit() for c in number) and number not in identifiers:
+                identifiers.append(number)
+    values["identifiers"] = tuple(identifiers)
+    values.update(_dates(text, lines, dates, values["genre"]))
+    publication = fields_of(lines, "publication")
+    if publication:
+        values["publication"] = text[publication[0][1].start : publication[0][1].end].strip(" *.,")
+        pages = fields_of(lines, "pages")
+        values["publication_pages"] = text[pages[0][1].start : pages[0][1].end] if pages else None
+    copies = fields_of(lines, "copies")
+    if copies:
+        values["copies"] = int(text[copies[0][1].start : copies[0][1].end])
+    values.update(_people(text, lines, mentions, entities, values, dates, rules))
+    return values
+
+
+def _dates(text, lines, dates, genre) -> dict:
+    """The document's dates from its date lines. A record of conversation is dated by the
+    conversation (the date line after its title), not by a covering note; without a date line,
+    the first full date above the body that is not in a stamp."""
+    values: dict = {}
+    if genre == "record":
+        titled = next((i for i, line in enumerate(lines) if line.genre == "record"), None)
+        after = [f for line in lines[titled:] for f in line.fields if f.name == "date"] if titled is not None else []
+        found = next((d for f in after if (d := date_at(dates, f.start, f.end)) and d.datatype in ("date", "dateTime")), None)
+        if found:
+            values["date_created"] = found
+    for name in ("date", "date_sent", "date_received"):
+        found = [d for _, f in fields_of(lines, name) if (d := date_at(dates, f.start, f.end))]
+        full = [d for d in found if d.datatype in ("date", "dateTime")]
+        if found:
+            values.setdefault("date_created" if name == "date" else name, (full or found)[0])
+    if "date_created" not in values and "date_sent" not in values:
+        head_end = next((line.start for line in lines if line.kind == "body"), len(text))
+        stamps = [(line.start, line.end) for line in lines if line.kind == "stamp"]
+        first = next(
+            (d for d in dates if d.value and d.datatype in ("date", "dateTime") and d.span.start < head_end and not any(a <= d.span.start <= b for a, b in stamps)),
+            None,
+        )
+        if first:
+            values["date_created"] = first
+    return values
+
+
+def _people(text, lines, mentions, entities, values: dict, dates, rules: RuleSet) -> dict:
+    def keys(name: str, kinds=PERSON_KINDS, line_kinds=None) -> list[str]:
+        found: list[str] = []
+        for _, f in fields_of(lines, name, line_kinds):
+            office = is_office(text[f.start : f.end], rules.evidence)
+            wanted = ("person",) if office else kinds  # "To the Chairman of the Council of Ministers": not the Council
+            found.extend(k for k in keys_in(mentions, f.start, f.end, wanted) if k not in found)
+        return found
+
+    senders = keys("sender", line_kinds=HEADER_KINDS) + [k for k in keys("origin", ("person", "organization")) if entities[k].kind != "place"]
+    signed = _signatories(lines, mentions)
+    author = keys("author")
+    handled = []
+    for line, f in fields_of(lines, "clerk") + fields_of(lines, "participant", ("clerk",)):
+        role = next((text[g.start : g.end] for g in line.fields if g.name == "role"), "handled")
+        role = re.sub(r"[^a-z]", "", role.lower()) or "handled"
+        role = "typed" if role.startswith("typ") else role
+        for person in keys_in(mentions, f.start, f.end, ("person",)):
+            handled.append((role, person, date_at(dates, f.start, line.end)))
+    record_like = values.get("genre") == "record" and not _covering_note(lines)
+    if record_like:
+        handled.extend(("signed", k, None) for k in signed)
+        signed = []
+    if not senders and not author:
+        senders = signed
+    recipients = keys("recipient", line_kinds=HEADER_KINDS + ("address",)) + keys("recipient_post", ("place", "country"))
+    if not recipients:
+        recipients = keys("recipient", line_kinds=("greeting",))
+    if record_like:
+        senders, recipients = [k for k in senders if k in author], []
+    offices = []
+    if not senders and not author:
+        named, offices_found = _offices(text, lines, mentions, "sender_office")
+        senders += named
+        offices += [("sender", name) for name in offices_found]
+    if not senders and not author and not record_like:
+        senders = _issuer(lines, mentions)
+    if not recipients and not record_like:
+        named, offices_found = _offices(text, lines, mentions, "recipient_office")
+        recipients += named
+        offices += [("recipient", name) for name in offices_found]
+    return {
+        "author_keys": tuple(author),
+        "sender_keys": tuple(dict.fromkeys(senders)),
+        "recipient_keys": tuple(dict.fromkeys(recipients)),
+        "copy_recipient_keys": tuple(keys("copy_recipient")),
+        "handled_by": tuple(handled),
+        "offices": tuple(offices),
+    }
+
+
+def _covering_note(lines) -> bool:
+    """A record of conversation sent on with a note of its own: an address line above its title."""
+    for line in lines:
+        if line.genre == "record":
+            return False
+        if line.kind == "address":
+            return True
+    return False
+
+
+def _issuer(lines, mentions) -> list[str]:
+    """The body a document is issued by, when nothing else names its sender: the one body named
+    alone on a heading line above the body ("CENTRAL INTELLIGENCE AGENCY")."""
+    bodies = []
+    for line in lines:
+        if line.kind == "body":
+            break
+        if line.kind == "heading":
+            inside = [r for r in mentions if line.start <= r.mention.span.start and r.mention.span.end <= line.end + 1 and r.mention.kind == "organization"]
+            bodies.extend(r.entity_key for r in inside if r.entity_key not in bodies)
+    return bodies[:1] if len(bodies) == 1 else []
+
+
+def _signatories(lines, mentions) -> list[str]:
+    """The people who sign the document: the last run of signature lines below its body."""
+    runs: list[list[Line]] = []
+    for line in lines:
+        if line.kind == "signature":
+            if runs and runs[-1][-1] is not None:
+                runs[-1].append(line)
+            else:
+                runs.append([line])
+        elif line.kind not in ("blank", "date", "closing") and runs and runs[-1][-1] is not None:
+            runs.append([None])  # a run ends at the next line that is not a signature
+    runs = [[line for line in run if line is not None] for run in runs]
+    runs = [run for run in runs if run]
+    if not runs:
+        return []
+    signed: list[str] = []
+    for line in runs[-1]:
+        for f in line.fields:
+            if f.name == "sender":
+                signed.extend(k for k in keys_in(mentions, f.start, f.end, ("person",)) if k not in signed)
+    return signed
+
+
+def _offices(text, lines, mentions, name: str) -> tuple[list[str], list[str]]:
+    """The senders or recipients an office field gives: the body it names when an entity fills
+    it ("to the Joint Chiefs of Staff"), else the office as named ("the Secretary of State")."""
+    entities, offices = [], []
+    for _, f in fields_of(lines, name):
+        inside = [r for r in mentions if f.start <= r.mention.span.start and r.mention.span.end <= f.end]
+        covered = sum(r.mention.span.end - r.mention.span.start for r in inside)
+        if covered >= OFFICE_COVER * (f.end - f.start):
+            entities.extend(r.entity_key for r in inside if r.mention.kind in PERSON_KINDS and r.entity_key not in entities)
+            continue
+        office = " ".join(text[f.start : f.end].split()).strip(" ,.")
+        office = re.sub(r"^(?:the|The|THE)\s+", "", office)
+        if office and office not in offices:
+            offices.append(office)
+    return entities, offices
 
 
 def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:

@@ -1,159 +1,224 @@
 """The figures stage: numbers a source gives about forces.
 
-A number is a figure only when a military noun follows it (`data/figure_items.txt`), so page
-numbers, document numbers, list markers, times and years never are. Number words, ranges
-("2,200 to 3,000", "five-six"), bounds ("no more than 300"), calibres ("of 70 mm to 240 mm
-caliber"), multiples ("four times as many troops") and comparisons are read with the words
-of `data/figure_words.json`. The holder is the country or unit the clause names nearest
-before the figure, or the speaker's country for "our"/"we" (`data/allegiances.tsv`); the
-date is the first resolved date of the same sentence after it.
+A number is a figure only when a counted military noun is the head of the noun phrase after it
+(`data/figure_items.txt`: "3 jet fighter divisions" counts divisions, "300 aircraft sorties"
+counts nothing), so page and document numbers, list markers, times, years, durations,
+distances and money never are. Numbers, ranges, bounds and approximations are read by
+`figure_numbers`; a number inside a date, after a designation ("No. 5", "Hill 355") or a ratio
+word ("every thousand"), the size of a team or delegation ("team to be six men") and a staff
+("two executive officers") are left out (`data/figure_words.json`). Besides counted nouns:
+a people in a sentence about forces ("174,000 Chinese"), multiples ("four times as many
+troops"), "a"/"an" in a list of parts ("and a mechanized division"), bare numbers that
+continue a figure (`figure_ellipsis`: "against 1,125,000 delivered", "the number of PWs ... at
+approx 9,000") and tables (`figure_tables`); "raise the army from ten to twenty divisions" is
+two counts. Holders, dates, places and comparisons are added by `figure_context`; the rules
+are compiled once by `figure_rules`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from archivekg.extract.figure_numbers import alternation, parse_number, read_quantity, squash
+from archivekg.extract.figure_rules import FigureRules, parse_figure_rules
 from archivekg.extract.model import DocumentRecord, Entity, Figure, ResolvedMention, SourceText, TextSpan
 
-HOLDER_KINDS = ("country", "unit")
-NEGATION_REACH = 40  # characters before a bound where a negation flips it
-PLACE_REACH = 60  # characters after a figure where "in PLACE" says where it is
+__all__ = ["FigureRules", "find_figures", "parse_figure_rules"]
+
+MAX_MODIFIERS = 4  # words between the number and the counted noun ("6 MIG-9 technical support detachments")
+_WORD = re.compile(r"[A-Za-z][\w\-'’.]*(?<![.'’])|[A-Za-z]\.")
+_GAP = re.compile(r"[ \t]*(?:\n[ \t]*)?")  # the space between two words of a phrase: at most one line break
+_AS_MANY = re.compile(r"\bas\s+many\b", re.I)  # every multiple has it: the costly pattern runs only where it is
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_CLOSED = {"ADP", "DET", "CCONJ", "SCONJ", "PRON", "AUX", "PART", "PUNCT"}
 
 
-def _words(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+class Tokens:
+    """The spaCy tokens of a document, found by character offset."""
+
+    def __init__(self, doc: Doc | None):
+        self.doc = doc
+        self.starts = [t.idx for t in doc] if doc is not None else []
+
+    def at(self, offset: int):
+        from bisect import bisect_right
+
+        i = bisect_right(self.starts, offset) - 1
+        if i < 0 or self.doc is None:
+            return None
+        token = self.doc[i]
+        return token if token.idx <= offset < token.idx + len(token) else None
 
 
 @dataclass(frozen=True)
-class FigureRules:
-    items: dict[str, str]  # every form, lower-cased -> singular
-    numbers: dict[str, int]
-    scales: dict[str, int]
-    bounds: dict[str, str]
-    words: dict
-    allegiances: dict[str, str]
-    figure: re.Pattern
-    multiple: re.Pattern
-    composition: re.Pattern
-    calibre: re.Pattern
+class Head:
+    """The counted noun after a number: its item, where it is, and how the phrase ends."""
+
+    item: str
+    start: int
+    end: int
+    plural: bool
+    singular: bool
+    modifiers: tuple[str, ...]  # the words between the number and the noun, lower-cased
+    partitive: bool = False  # "one or two of our own divisions"
 
 
-def parse_figure_rules(files) -> FigureRules:
-    """The figure rules from `figure_items.txt`, `figure_words.json` and `allegiances.tsv`."""
-    items: dict[str, str] = {}
-    for line in files.lines("figure_items.txt"):
-        forms = [f.strip() for f in line.split("|") if f.strip()]
-        for form in forms:
-            items[form.lower()] = forms[0].lower()
-    words = files.json("figure_words.json")
-    allegiances = {}
-    for line in files.lines("allegiances.tsv"):
-        person, country = line.split("\t")[:2]
-        allegiances[person.strip()] = country.strip()
-    tens = "|".join(w for w, n in words["numbers"].items() if n >= 20 and n % 10 == 0)
-    units = "|".join(w for w, n in words["numbers"].items() if 1 <= n <= 9 and " " not in w)
-    # "twenty-five" is one number, before "five-six" can be read as a range
-    word = f"(?:(?:{tens})[-\\s](?:{units})\\b|{_words(words['numbers'])})(?:\\s+(?:{_words(words['scales'])}))?"
-    number = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?i:{word}))"
-    item = f"(?i:{_words(items)})"
-    modifiers = r"(?:(?!(?:of|and|or|the|to|in|on|with|for|from|as|than|by|at)\b)[A-Za-z][\w\-]*\s+){0,3}?"
-    figure = re.compile(
-        rf"(?:(?P<bound>(?i:{_words(words['bounds'])}))\s+)?(?<![\w,.])(?P<n1>{number})"
-        rf"(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{number}))?\s+(?P<mods>{modifiers})(?P<item>{item})\b"
-    )
-    multiple = re.compile(rf"(?P<n1>(?i:{_words(words['multiples'])})|(?:{number})\s+times)\s+as\s+many\s+(?P<mods>{modifiers})(?P<item>{item})\b")
-    composition = re.compile(
-        rf"(?i:{_words(words['compositions'])})[^()\n]*?\b(?:and|,)\s+(?P<n1>(?i:an?))\s+(?P<mods>{modifiers})(?P<item>{item})\b"
-    )
-    calibre = re.compile(
-        rf"\s+of\s+(?:(?P<cbound>(?i:{_words(words['bounds'])}))\s+)?(?P<c1>\d+(?:\.\d+)?)\s*mm"
-        r"(?:\s*(?:-|–|to)\s*(?P<c2>\d+(?:\.\d+)?)\s*mm)?\s+(?i:caliber|calibre)"
-    )
-    return FigureRules(items, words["numbers"], words["scales"], words["bounds"], words, allegiances, figure, multiple, composition, calibre)
-
-
-def parse_number(text: str, rules: FigureRules) -> int | None:
-    text = re.sub(r"\s+", " ", text.strip().lower())
-    if re.fullmatch(r"[\d,]+", text):
-        return int(text.replace(",", ""))
-    if text in ("a", "an"):
-        return 1
-    compound = re.fullmatch(r"([a-z]+)[- ]([a-z]+)(?: (\w+))?", text)
-    if compound and rules.numbers.get(compound[1], 0) >= 20 and 1 <= rules.numbers.get(compound[2], 0) <= 9:
-        value = rules.numbers[compound[1]] + rules.numbers[compound[2]]  # "twenty-five"
-        return value * rules.scales.get(compound[3], 1) if compound[3] else value
-    parts = text.split(" ")
-    if " ".join(parts) in rules.numbers:
-        return rules.numbers[" ".join(parts)]
-    if len(parts) == 2 and parts[0] in rules.numbers and parts[1] in rules.scales:
-        return rules.numbers[parts[0]] * rules.scales[parts[1]]
-    return None
-
-
-def sentence_bounds(text: str, position: int) -> tuple[int, int]:
-    breaks = [m.end() for m in re.finditer(r"[.!?][\"”)\]]*\s+(?=[A-Z\"“\[(])|\n\s*\n", text[:position])]
-    start = breaks[-1] if breaks else 0
-    after = re.search(r"[.!?][\"”)\]]*\s+(?=[A-Z\"“\[(])|\n\s*\n", text[position:])
-    return start, position + after.start() + 1 if after else len(text)
+def find_head(text: str, position: int, rules: FigureRules, tokens: Tokens) -> Head | None:
+    """The counted noun heading the phrase that starts at `position` (right after a number)."""
+    pos, words, heads, partitive = position, [], [], False
+    after_head_noun = None
+    while len(words) <= MAX_MODIFIERS:
+        gap = _GAP.match(text, pos)
+        if gap.end() == pos and pos < len(text) and not text[pos].isspace() and words:
+            break
+        pos = gap.end()
+        item = rules.item_pattern.match(text, pos)
+        word = _WORD.match(text, pos)
+        if not word:
+            break
+        lower = word.group().lower()
+        if not item:
+            if lower == "of" and not words and not partitive:
+                skip = rules.patterns["partitive_of"].match(text, pos)
+                pos, partitive = skip.end(), True
+                continue
+            token = tokens.at(pos)
+            if lower in rules.stop_words or (token is not None and (token.tag_ in _FINITE or token.pos_ in _CLOSED)):
+                break
+            if heads and after_head_noun is None:
+                after_head_noun = bool(token is not None and token.tag_.startswith("NN"))
+            words.append(lower)
+            pos = word.end()
+            continue
+        if rules.patterns["not_item"].match(text, pos):
+            return None  # "25 units of account"
+        form = rules.items[squash(item.group())]
+        heads.append((item, form, tuple(words)))
+        after_head_noun = None
+        words.append(squash(item.group()))
+        pos = item.end()
+        if form.plural and not form.singular:
+            break  # a plural noun heads its phrase ("soldiers prisoner", not "tank divisions")
+    if not heads or after_head_noun:
+        return None  # no counted noun, or it only modifies another noun ("300 aircraft sorties")
+    item, form, modifiers = heads[-1]
+    return Head(form.item, item.start(), item.end(), form.plural, form.singular, modifiers, partitive)
 
 
 def find_figures(
     source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity], ruleset
 ) -> list[Figure]:
     from archivekg.extract.figure_context import attach_context
+    from archivekg.extract.figure_ellipsis import elliptic_figures
+    from archivekg.extract.figure_tables import table_figures
 
     rules: FigureRules = ruleset.figures
-    text, figures, taken = source.text, [], []
-    for pattern in (rules.multiple, rules.figure, rules.composition):
-        for m in pattern.finditer(text):
-            if any(a < m.end() and m.start("n1") < b for a, b in taken):
-                continue
-            figure = _figure(source, record, m, rules, pattern is rules.multiple)
-            if figure:
-                taken.append((figure.span.start, figure.span.end))
-                figures.append(figure)
+    text, tokens = source.text, Tokens(doc)
+    blocked = [(d.span.start, d.span.end) for d in record.dates if d.span]
+    figures, links, taken = [], {}, []
+
+    def free(start: int, end: int) -> bool:
+        return not any(a < end and start < b for a, b in taken + blocked)
+
+    for figure, holders in table_figures(source, record, rules):
+        taken.append((figure.span.start, figure.span.end))
+        figures.append(figure)
+        links[figure.key] = {"table": holders}
+    multiples = rules.patterns["multiple"].finditer(text) if _AS_MANY.search(text) else ()
+    for m in multiples:
+        figure = _multiple(source, record, m, rules)
+        if figure and free(m.start("n1"), m.end()):
+            taken.append((figure.span.start, figure.span.end))
+            figures.append(figure)
+    bare = []
+    for m in rules.numbers.quantity.finditer(text):
+        if not free(m.start("numbers"), m.end("numbers")) or _excluded(text, m, rules):
+            continue
+        head = find_head(text, m.end("numbers"), rules, tokens) or _people(text, m.end("numbers"), rules, ruleset)
+        figure = _counted(source, record, m, head, rules, tokens) if head else None
+        if figure:
+            taken.append((figure.span.start, figure.span.end))
+            for part in _change(source, record, m, figure, rules, tokens):
+                figures.append(part)
+                links[part.key] = {"head": head.start}
+        elif head is None:
+            bare.append(m)
+    for m in rules.patterns["composition"].finditer(text):
+        if free(m.start("n1"), m.end()):
+            item = rules.items[squash(m.group("item"))]
+            span = TextSpan(source.key, m.start("n1"), m.end(), text[m.start("n1") : m.end()])
+            figures.append(Figure(key=f"{source.key}-{span.start}", span=span, stated_in=record.key_at(span.start), item=item.item, count=1))
+            taken.append((span.start, span.end))
     figures.sort(key=lambda f: f.span.start)
-    return attach_context(source, record, figures, mentions, entities, rules)
+    for figure, link in elliptic_figures(source, record, bare, figures, rules, tokens, free):
+        figures.append(figure)
+        links[figure.key] = link
+    figures.sort(key=lambda f: f.span.start)
+    return attach_context(source, doc, tokens, record, figures, links, mentions, entities, ruleset)
 
 
-def _figure(source: SourceText, record: DocumentRecord, m: re.Match, rules: FigureRules, is_multiple: bool) -> Figure | None:
+def _people(text: str, position: int, rules: FigureRules, ruleset) -> Head | None:
+    """ "174,000 Chinese and 58,000 North Koreans": a number of a people, where the sentence speaks
+    of forces (`military_cues`), counts its soldiers."""
+    from archivekg.extract.figure_context import sentence_bounds
+
+    demonyms = _demonyms(tuple(d for e in ruleset.entries for d in e.demonyms))
+    match = demonyms.match(text, position) if demonyms else None
+    if not match:
+        return None
+    start, end = sentence_bounds(text, position)
+    if not rules.patterns["military_cue"].search(text, start, end):
+        return None  # "a population of 21 million Koreans"
+    name = match.group().strip()
+    return Head("soldier", match.end() - len(name), match.end(), True, True, (), False)
+
+
+@lru_cache(maxsize=8)
+def _demonyms(demonyms: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile(rf"\s+(?:{alternation(demonyms)})(?![\w\-])") if demonyms else None
+
+
+def _excluded(text: str, m: re.Match, rules: FigureRules) -> bool:
+    start = m.start()
+    before = text[max(0, start - 40) : start]
+    return bool(rules.patterns["excluded_before"].search(before) or rules.patterns["size_before"].search(before))
+
+
+def _counted(source: SourceText, record: DocumentRecord, m: re.Match, head: Head, rules: FigureRules, tokens: Tokens) -> Figure | None:
     text = source.text
-    item = rules.items[re.sub(r"\s+", " ", m.group("item").lower())]
-    start, end = m.start(), m.end()
-    values: dict = {}
-    if is_multiple:
-        word = re.sub(r"\s+", " ", m.group("n1").lower())
-        multiples = rules.words["multiples"]
-        start = m.start("n1")
-        values["multiplier"] = float(multiples[word]) if word in multiples else float(parse_number(word.replace(" times", ""), rules) or 0)
-        if not values["multiplier"]:
-            return None
-    else:
-        n2 = m.groupdict().get("n2")
-        low, high = parse_number(m.group("n1"), rules), parse_number(n2, rules) if n2 else None
-        if low is None or (n2 and high is None):
-            return None
-        bound = rules.bounds.get(re.sub(r"\s+", " ", (m.groupdict().get("bound") or "").lower()))
-        if bound == "min" and re.search(rf"\b(?:{_words(rules.words['negations'])})\b", text[max(0, start - NEGATION_REACH) : start], re.I):
-            bound = "max"
-        if high is not None:
-            values.update(min_count=min(low, high), max_count=max(low, high))  # "3,000 to 2,200" too
-        elif bound == "max":
-            values["max_count"] = low
-        elif bound == "min":
-            values["min_count"] = low
-        else:
-            values["count"] = low
-        if not m.groupdict().get("bound") or bound == "about":
-            start = m.start("n1")
-    calibre = rules.calibre.match(text, m.end())
+    quantity = read_quantity(m, text, rules.numbers, text[head.end : head.end + 40])
+    if quantity is None:
+        return None
+    if quantity.largest > 1 and not head.plural:
+        return None  # "the 26 brigade" names a unit; "9-1545 ... Adviser" is a file number
+    if (quantity.largest == 1 and quantity.min_count is None and quantity.max_count is None) and not head.singular and not head.partitive:
+        return None  # "one week after American troops": the number is not the noun's
+    if head.partitive and (not head.plural or quantity.count == 1):
+        return None  # "one of the officers said": a person, not a count
+    if re.match(r"['’]s\b", text[head.end : head.end + 3]):
+        return None  # "no one man's career"
+    if any(w in rules.words["civilian_modifiers"] for w in head.modifiers) or _team_size(tokens, head.start, rules):
+        return None
+    item = head.item
+    if item in rules.words["loss_items"] or squash(text[head.start : head.end]) in rules.words["loss_context_forms"]:
+        from archivekg.extract.figure_context import sentence_bounds
+
+        sentence_start, _ = sentence_bounds(text, quantity.start)
+        losses = rules.patterns["loss"].search(text, sentence_start, head.end + 25)
+        if squash(text[head.start : head.end]) in rules.words["loss_context_forms"] and not losses:
+            return None  # "300-400 people" count casualties only where losses are spoken of
+        item = "casualty" if losses else item  # "lost approx 400 men killed and wounded"
+    start, end = quantity.start, head.end
+    values = {"count": quantity.count, "min_count": quantity.min_count, "max_count": quantity.max_count}
+    calibre = rules.patterns["calibre"].match(text, end)
     if calibre:
         end = calibre.end()
         c1, c2 = float(calibre.group("c1")), float(calibre.group("c2")) if calibre.group("c2") else None
-        cbound = rules.bounds.get(re.sub(r"\s+", " ", (calibre.group("cbound") or "").lower()))
+        cbound = rules.numbers.bounds.get(squash(calibre.group("cbound") or ""))
         if c2 is not None or cbound != "max":
             values["min_caliber_mm"] = c1
         if c2 is not None or cbound == "max":
@@ -164,3 +229,59 @@ def _figure(source: SourceText, record: DocumentRecord, m: re.Match, rules: Figu
     return Figure(key=f"{source.key}-{start}", span=span, stated_in=record.key_at(start), item=item, **values)
 
 
+def _change(source: SourceText, record: DocumentRecord, m: re.Match, figure: Figure, rules: FigureRules, tokens: Tokens) -> list[Figure]:
+    """"raise the army from ten to twenty divisions" is a change: two counts, not a range."""
+    token = tokens.at(m.start("between")) if m.group("between") else None
+    if token is None or token.lower_ != "from" or figure.min_count is None or figure.max_count is None:
+        return [figure]
+    verb = token.head
+    if verb.lemma_.lower() not in rules.words["change_verbs"]:
+        return [figure]
+    text = source.text
+    numbers = list(rules.numbers.one.finditer(text, m.start("numbers"), m.end("numbers")))
+    first, last = numbers[0], numbers[-1]
+    before = TextSpan(source.key, token.idx, first.end(), text[token.idx : first.end()])
+    after = TextSpan(source.key, last.start(), figure.span.end, text[last.start() : figure.span.end])
+    low, high = (parse_number(n.group(), rules.numbers) for n in (first, last))
+    return [
+        Figure(key=f"{source.key}-{before.start}", span=before, stated_in=figure.stated_in, item=figure.item, count=low),
+        Figure(key=f"{source.key}-{after.start}", span=after, stated_in=figure.stated_in, item=figure.item, count=high),
+    ]
+
+
+def _team_size(tokens: Tokens, offset: int, rules: FigureRules) -> bool:
+    """The number is the size of a team or delegation ("the delegation ... is to consist of three
+    persons", "a delegation of five men"), read from the parse: a size noun governs the phrase
+    or is the subject of the verb that does."""
+    sizes = {w.lower() for w in rules.words["size_nouns"]}
+    token = tokens.at(offset)
+    while token is not None and token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i:
+        token = token.head
+    for _ in range(6):
+        if token is None or token.head.i == token.i or token.dep_ in ("nsubj", "nsubjpass"):
+            return False
+        token = token.head
+        if token.lemma_.lower() in sizes or token.lower_ in sizes:
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            for _ in range(3):
+                subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subject is not None:
+                    return subject.lemma_.lower() in sizes or subject.lower_ in sizes
+                if token.dep_ not in ("xcomp", "ccomp", "conj") or token.head.i == token.i:
+                    return False
+                token = token.head
+            return False
+    return False
+
+
+def _multiple(source: SourceText, record: DocumentRecord, m: re.Match, rules: FigureRules) -> Figure | None:
+    word = squash(m.group("n1"))
+    multiples = rules.words["multiples"]
+    value = float(multiples[word]) if word in multiples else float(parse_number(word.replace(" times", ""), rules.numbers) or 0)
+    if not value:
+        return None
+    start = m.start("n1")
+    span = TextSpan(source.key, start, m.end(), source.text[start : m.end()])
+    item = rules.items[squash(m.group("item"))].item
+    return Figure(key=f"{source.key}-{start}", span=span, stated_in=record.key_at(start), item=item, multiplier=value)

@@ -27,6 +27,9 @@ class GazetteerEntry:
     aliases: tuple[str, ...]
     pseudonyms: tuple[str, ...]
     demonyms: tuple[str, ...]
+    description: str | None = None  # one line of English, shown on the entity's page
+    birth_date: str | None = None  # ISO: "1893-12-26", "1893-12" or "1893"
+    death_date: str | None = None
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases, *self.pseudonyms)
@@ -65,22 +68,58 @@ def parse_entry(row: dict, where: str) -> GazetteerEntry:
             aliases=tuple(row.get("aliases", ())),
             pseudonyms=tuple(row.get("pseudonyms", ())),
             demonyms=tuple(row.get("demonyms", ())),
+            description=_one_line(row.get("description"), where),
+            birth_date=_iso(row.get("born"), where),
+            death_date=_iso(row.get("died"), where),
         )
     except KeyError as err:
         raise GazetteerError(f"{where}: missing field {err}") from None
 
 
+def _one_line(value, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or "\n" in value or not value.strip():
+        raise GazetteerError(f"{where}: description must be one line of text")
+    return value.strip()
+
+
+def _iso(value, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?", value):
+        raise GazetteerError(f"{where}: a date must be ISO: YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    return value
+
+
 def parse_gazetteer(files) -> dict:
     """The gazetteer and the name rules (`RuleSet` fields) from the rule files."""
-    entries = tuple(parse_entry(row, f"gazetteer.jsonl entry {row.get('id', '?')}") for row in files.jsonl("gazetteer.jsonl"))
+    rows = [(name, row) for name in ("gazetteer.jsonl", "gazetteer-period.jsonl") for row in files.jsonl(name, required=name == "gazetteer.jsonl")]
+    entries = tuple(parse_entry(row, f"{name} entry {row.get('id', '?')}") for name, row in rows)
+    ids = [e.id for e in entries]
+    if len(ids) != len(set(ids)):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise GazetteerError(f"the gazetteer files give these ids twice: {', '.join(twice)}")
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.wikidata and entry.wikidata in seen:
             raise GazetteerError(f"gazetteer.jsonl: {entry.id} and {seen[entry.wikidata]} share {entry.wikidata}")
         if entry.wikidata:
             seen[entry.wikidata] = entry.id
+    shapes = {k: v for k, v in files.json("name_shapes.json").items() if not k.startswith("_") and isinstance(v, list)}
+    unit_words = {k.lower(): v.lower() for k, v in files.json("name_shapes.json").get("UNIT_WORDS", {}).items()}
+    surnames = [w.capitalize() for w in files.json("name_evidence.json").get("surnames", []) if w.isalpha()]
+    shapes["SURNAME"] = [re.escape(w) for w in dict.fromkeys(surnames)]
+    macros = {"{" + name + "}": "(?:" + "|".join(sorted(pieces, key=len, reverse=True)) + ")" for name, pieces in shapes.items()}
+
+    def expand(regex: str) -> str:
+        for _ in range(3):  # pieces may use other pieces ({CAPWORD} uses {STOP})
+            for macro, value in macros.items():
+                regex = regex.replace(macro, value)
+        return regex
+
     patterns = tuple(
-        ContextPattern(row["id"], row["kind"], re.compile(row["regex"]), row.get("override", False), row.get("title_case", False))
+        ContextPattern(row["id"], row["kind"], re.compile(expand(row["regex"])), row.get("override", False), row.get("title_case", False))
         for row in files.jsonl("context_patterns.jsonl")
     )
     return {
@@ -90,4 +129,5 @@ def parse_gazetteer(files) -> dict:
         "acronyms": frozenset(files.lines("acronyms.txt")),
         "force_nouns": frozenset(w.lower() for w in files.lines("force_nouns.txt")),
         "context_patterns": patterns,
+        "unit_words": unit_words,
     }

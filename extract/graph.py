@@ -37,7 +37,9 @@ ENTITY_CLASSES = {
     "event": [SCHEMA.Event],
     "work": [SCHEMA.CreativeWork],
 }
-DOCUMENT_KINDS = {"telegram": KG.Telegram, "letter": KG.Letter, "speech": KG.Speech, "commentary": KG.Commentary}
+DOCUMENT_KINDS = {"telegram": KG.Telegram, "cable": KG.Cable, "letter": KG.Letter, "circular": KG.Circular}
+GENRES = {"record": KG.RecordOfConversation, "memorandum": KG.Memorandum, "statement": KG.Statement, "decision": KG.Decision, "report": KG.Report}
+HANDLING = {"deciphered": KG.decipheredBy, "typed": KG.typedBy}
 POLARITY = {"affirmative": KG.Affirmative, "negative": KG.Negative}
 MODALITY = {m: KG[m.capitalize()] for m in ("decided", "planned", "considered", "proposed", "requested", "reported", "assessed", "ordered")}
 
@@ -57,6 +59,12 @@ def integer(value: int) -> Literal:
 def decimal(value: float) -> Literal:
     """An xsd:decimal in plain notation, exactly as the float reads ("70", "1.5", "0.0000001")."""
     return Literal(format(Decimal(repr(float(value))).normalize(), "f"), datatype=XSD.decimal)
+
+
+def iso_literal(value: str) -> Literal:
+    """A gazetteer date: xsd:date, xsd:gYearMonth or xsd:gYear by how much of it is given."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth}.get(len(value.lstrip("-")), XSD.gYear)
+    return Literal(value, datatype=datatype)
 
 
 def date_literal(date: DateValue) -> Literal | None:
@@ -140,6 +148,13 @@ class GraphWriter:
             yield Quad(node, RDFS.label, english(entity.label), g)
             for alt in entity.alt_labels:
                 yield Quad(node, SKOS.altLabel, english(alt), g)
+            for pseudonym in entity.pseudonyms:
+                yield Quad(node, KG.pseudonym, english(pseudonym), g)
+            if entity.description:
+                yield Quad(node, SCHEMA.description, english(entity.description), g)
+            for predicate, value in ((SCHEMA.birthDate, entity.birth_date), (SCHEMA.deathDate, entity.death_date)):
+                if value:
+                    yield Quad(node, predicate, iso_literal(value), g)
             if entity.wikidata:
                 yield Quad(node, OWL.sameAs, NamedNode(WD + entity.wikidata), g)
                 yield Quad(node, KG.linkMethod, text(entity.link_method or "gazetteer"), g)
@@ -155,6 +170,8 @@ class GraphWriter:
             yield Quad(doc, RDF.type, SCHEMA.Message, g)
         if record.kind in DOCUMENT_KINDS:
             yield Quad(doc, KG.documentKind, DOCUMENT_KINDS[record.kind], g)
+        if record.genre in GENRES:
+            yield Quad(doc, KG.genre, GENRES[record.genre], g)
         yield Quad(doc, SCHEMA.text, text(source.text), g)
         yield Quad(doc, KG.sha256, text(source.sha256), g)
         if record.title:
@@ -167,6 +184,11 @@ class GraphWriter:
         ):
             for key in keys:
                 yield Quad(doc, predicate, self.entity(key), g)
+        for role, name in record.offices:
+            office = self.iris.office(name)
+            yield Quad(office, RDF.type, KG.Office, g)
+            yield Quad(office, RDFS.label, english(name), g)
+            yield Quad(doc, SCHEMA.sender if role == "sender" else SCHEMA.recipient, office, g)
         for predicate, date in (
             (SCHEMA.dateCreated, record.date_created),
             (SCHEMA.dateSent, record.date_sent),
@@ -183,8 +205,7 @@ class GraphWriter:
         if record.copies is not None:
             yield Quad(doc, KG.copies, integer(record.copies), g)
         for role, key, when in record.handled_by:
-            predicate = KG.decipheredBy if role == "deciphered" else KG.typedBy
-            yield Quad(doc, predicate, self.entity(key), g)
+            yield Quad(doc, HANDLING.get(role, KG.handledBy), self.entity(key), g)
         for part in record.parts:
             yield from self.part_quads(part, doc, source.text, g)
         for citation in record.citations:
@@ -193,6 +214,8 @@ class GraphWriter:
             yield Quad(self.where(citing), SCHEMA.citation, self.entity(work), g)
         seen_entities = set()
         for resolved in extraction.mentions:
+            if resolved.mention.adjective:
+                continue  # "American troops" refers to the country (figures, claims) but does not name it
             span = resolved.mention.span
             node = self.iris.mention(source.key, span.start, span.end)
             body = self.entity(resolved.entity_key)
@@ -266,8 +289,8 @@ class GraphWriter:
         for predicate, value in ((KG.minCaliberMm, figure.min_caliber_mm), (KG.maxCaliberMm, figure.max_caliber_mm), (KG.multiplier, figure.multiplier)):
             if value is not None:
                 yield Quad(node, predicate, decimal(value), g)
-        if figure.holder_key:
-            yield Quad(node, KG.heldBy, self.entity(figure.holder_key), g)
+        for holder in figure.holder_keys:
+            yield Quad(node, KG.heldBy, self.entity(holder), g)
         if figure.place_key:
             yield Quad(node, KG.place, self.entity(figure.place_key), g)
         if figure.date and figure.date.value:

@@ -22,7 +22,7 @@ ENTITY_SEGMENTS = {
     "event": "event",
     "work": "work",
 }
-SEGMENTS = set(ENTITY_SEGMENTS.values()) | {"document", "part", "citation", "claim", "figure", "mention", "contradiction", "build"}
+SEGMENTS = set(ENTITY_SEGMENTS.values()) | {"document", "part", "citation", "claim", "figure", "mention", "contradiction", "build", "office"}
 
 
 def slugify(text: str, max_length: int = 60) -> str:
@@ -45,6 +45,9 @@ class IriMinter:
 
     def entity(self, kind: str, key: str) -> NamedNode:
         return self.thing(ENTITY_SEGMENTS[kind], key)
+
+    def office(self, name: str) -> NamedNode:
+        return self.thing("office", slugify(name))
 
     def document(self, key: str) -> NamedNode:
         return self.thing("document", key)

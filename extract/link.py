@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Entity
-from archivekg.extract.resolve import normalise_name
+from archivekg.extract.names import normalise_name
 
 
 def link_entities(entities: list[Entity], rules: RuleSet) -> list[Entity]:

@@ -9,13 +9,16 @@ resolve stage; header patterns (`context_patterns.jsonl`) add names the model mi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
 from archivekg.extract.rules import RuleSet
 from archivekg.extract.model import Mention, SourceText, TextSpan
+from archivekg.extract.evidence import STRONG, is_common_word, is_office, judge
+from archivekg.extract.layout import classify_lines
 from archivekg.extract.nlp import DEMONYM_LABEL
-from archivekg.extract.resolve import normalise_name
+from archivekg.extract.names import normalise_name
 
 # spaCy's and our ruler's labels -> the contract's kinds; other labels are not named things
 LABEL_KINDS = {
@@ -39,18 +42,23 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     for ent in doc.ents:
         kind = LABEL_KINDS.get(ent.label_)
         gazetteer_id = ent.ent_id_ or None
-        if ent.label_ == DEMONYM_LABEL:
+        start, end = ent.start_char, ent.end_char
+        adjective = ent.label_ == DEMONYM_LABEL
+        if adjective:
             following = ent.doc[ent.end].lower_ if ent.end < len(ent.doc) else ""
-            if following not in rules.force_nouns:
+            if following in rules.evidence.government:  # "Soviet Government" names the state itself
+                adjective, end = False, ent.doc[ent.end].idx + len(ent.doc[ent.end])
+                if ent.end + 1 < len(ent.doc) and ent.doc[ent.end + 1].text in ("'s", "’s"):
+                    end = ent.doc[ent.end + 1].idx + len(ent.doc[ent.end + 1])
+            elif following not in rules.force_nouns:
                 continue
             kind = rules.by_id[gazetteer_id].kind if gazetteer_id else "country"
         if kind is None:
             continue
         if kind == "work" and len(ent) < 2:
             continue  # a single quoted word is not a title
-        start, end = ent.start_char, ent.end_char
         span = TextSpan(source.key, start, end, text[start:end])
-        mentions[(start, end)] = Mention(span, kind, gazetteer_id, gloss_after(text, end))
+        mentions[(start, end)] = Mention(span, kind, gazetteer_id, gloss_after(text, end), adjective=adjective)
     for pattern in rules.context_patterns:
         for match in pattern.regex.finditer(text):
             start, end = match.span("name")
@@ -58,6 +66,8 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
             if name.lower() in rules.layout_words or (pattern.title_case and not is_title(name)):
                 continue
             if pattern.override:
+                if any(m.gazetteer_id and s <= start and end <= e for (s, e), m in mentions.items()):
+                    continue  # a known name is not cut or retyped by a shape ("Eighth United States Army")
                 for key in [k for k in mentions if start <= k[0] and k[1] <= end]:
                     del mentions[key]
             if overlaps(mentions, start, end):
@@ -65,7 +75,218 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
             mentions[(start, end)] = Mention(TextSpan(source.key, start, end, name), pattern.kind, None, gloss_after(text, end))
     add_glossed_names(text, source.key, mentions)
     add_letter_spaced(text, source.key, rules, mentions)
-    return [mentions[k] for k in sorted(mentions)]
+    gloss_inner_names(text, mentions)
+    lines = classify_lines(text, rules.layout)
+    add_field_names(text, source.key, lines, rules, mentions)
+    add_known_places(text, source.key, rules, mentions)
+    reshape(text, source.key, rules, mentions)
+    keep_within_fields(text, source.key, lines, mentions)
+    adjectives_by_parse(doc, mentions)
+    kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
+    return [typed(text, m, lines, rules) for m in kept]
+
+
+def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """Boundaries the model gets wrong on these texts, mended by the words around a name:
+
+    - a British title is part of the name ("Sir W. Strang", "Lord Alexander"); a French "M."
+      before a surname alone is not ("M. Massigli");
+    - a first name and initial run on into the surname the model cut off ("Vyacheslav M." +
+      "Molotov");
+    - a place word after a place is part of it ("Ongjin peninsula"), and a capital's government
+      is a body ("Nanjing government");
+    - two places joined by a hyphen are two ("Kaesong-Bunsan", "LANZHOU-URUMCHI");
+    - a country's abbreviation before a lower-case force noun is an adjective ("US troops")."""
+    evidence = rules.evidence
+    for (start, end), m in sorted(mentions.items()):
+        if (start, end) not in mentions:
+            continue
+        before, after = text[max(0, start - 12) : start], text[end : end + 40]
+        new_start, new_end, kind, adjective = start, end, m.kind, m.adjective
+        if m.kind == "person" and (t := re.search(r"\b(?:" + evidence.name_titles + r")\s+$", before)):
+            new_start = start - len(t.group(0))
+        elif re.search(r"(?:^|\s)M\.\s+$", before) is None and re.fullmatch(r"(?:M|Mme|Mlle)\.?\s+[A-Z][\w'’-]+", m.span.text):
+            new_start = start + m.span.text.index(" ") + 1  # "M. Massigli": Monsieur, not an initial
+        if m.kind == "person" and re.search(r"\s[A-Z]\.$", m.span.text) and (nxt := _mention_at(mentions, end + 1)):
+            if nxt[1].kind == "person" and text[end : nxt[0][0]] == " ":
+                del mentions[nxt[0]]
+                new_end = nxt[0][1]
+        if m.kind in ("place", "country") and (w := evidence.place_parts.match(after)):
+            new_end = end + w.end()
+        elif m.kind in ("place", "country") and (w := re.match(r"-(?:" + "|".join(s.lstrip("-") for s in evidence.suffixes["place"]) + r")\b", after, re.I)):
+            new_end = end + w.end()  # "Yonsu" + "-dong"
+        if m.kind == "place" and re.match(r"\s+(?:government|govt)\b", after, re.I):
+            new_end, kind = end + re.match(r"\s+(?:government|govt)\b", after, re.I).end(), "organization"
+            m = replace(m, gazetteer_id=None)  # "Nanjing government": a body, not the city
+        if m.kind in ("country",) and re.fullmatch(r"[A-Z.]{2,6}", m.span.text) and re.match(r"\s+[a-z]", after):
+            following = after.split()[0].lower() if after.split() else ""
+            if following in rules.force_nouns:
+                adjective = True
+        if (new_start, new_end) != (start, end) or kind != m.kind or adjective != m.adjective:
+            del mentions[(start, end)]
+            if not overlaps(mentions, new_start, new_end):
+                span = TextSpan(doc_key, new_start, new_end, text[new_start:new_end])
+                mentions[(new_start, new_end)] = replace(m, span=span, kind=kind, adjective=adjective)
+        elif "-" in m.span.text and not m.gazetteer_id:
+            split_places(text, doc_key, m, evidence, mentions)
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z'’]{2,}(?:[ \t]+[A-Z][a-z'’]{2,})?(?![\w-])")
+KNOWN_CITY = 50_000  # a known city at least this large that no mention names is named anyway
+GREAT_CITY = 1_000_000  # ... and one this large even when its name is a common word
+
+
+def add_known_places(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """Cities and countries the world knows that the model missed ("Chita", "Chungking",
+    "Antung"): a capitalised name the place index holds, not a common word unless a great city."""
+    from wordfreq import zipf_frequency
+
+    places = rules.evidence.places
+    for m in _CAPITALISED.finditer(text):
+        start, end = m.span()
+        if overlaps(mentions, start, end):
+            continue
+        name = m.group()
+        place = places.lookup(name)
+        if not place:
+            continue
+        common = zipf_frequency(name.lower(), "en") >= 3.5
+        if place.country or place.population >= GREAT_CITY or (not common and place.population >= KNOWN_CITY):
+            if re.search(r"(?:" + "|".join(re.escape(t) for t in ("Mr.", "Gen.", "General", "Comrade", "Cde.", "Mrs.", "Dr.")) + r")\s+$", text[max(0, start - 12) : start]):
+                continue  # "General Clark": a person
+            kind = "country" if place.country else "place"
+            mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, name), kind, None, gloss_after(text, end), weight=1)
+
+
+def keep_within_fields(text: str, doc_key: str, lines, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A name does not run from one field of a header line into the next ("FOREIGN OFFICE TO
+    WASHINGTON" is the sender's office and the recipient's)."""
+    for line in lines:
+        if len(line.fields) < 2:
+            continue
+        for (start, end), m in list(mentions.items()):
+            if not (line.start <= start < line.end) or m.gazetteer_id:
+                continue
+            field = next((f for f in line.fields if f.start <= start < f.end), None)
+            if field and end > field.end:
+                new_end = field.start + len(text[field.start : field.end].rstrip())
+                del mentions[(start, end)]
+                if new_end > start:
+                    mentions[(start, new_end)] = replace(m, span=TextSpan(doc_key, start, new_end, text[start:new_end]))
+
+
+def _mention_at(mentions, start: int):
+    return next(((k, v) for k, v in mentions.items() if k[0] == start), None)
+
+
+def split_places(text: str, doc_key: str, m: Mention, evidence, mentions) -> None:
+    parts = re.fullmatch(r"([A-Z][\w'’]{3,})-([A-Z][\w'’]{3,})", m.span.text)
+    if not parts or not (evidence.places.lookup(parts[1]) or evidence.places.lookup(parts[2])):
+        return
+    del mentions[(m.span.start, m.span.end)]
+    for i in (1, 2):
+        s, e = m.span.start + parts.start(i), m.span.start + parts.end(i)
+        mentions[(s, e)] = replace(m, span=TextSpan(doc_key, s, e, text[s:e]), kind="place", gazetteer_id=None, gloss=gloss_after(text, e))
+
+
+PERSON_FIELDS = {("signature", "sender"), ("clerk", "clerk")}
+NAME_FIELDS = {"sender", "recipient", "clerk", "author", "copy_recipient", "participant"}
+PLACE_FIELDS = {"origin", "place"}
+_FIELD_NAME = re.compile(r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)){0,3}")
+
+
+def add_field_names(text: str, doc_key: str, lines, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A name the layout says is there (a signature, a "To X" line, a clerk) but the model missed:
+    each run of capitalised words in such a field with no mention in it is a person ("KOVALEV",
+    "/signature/ KALASHNIKOV", "Kovalev to Filippov")."""
+    for line in lines:
+        for f in line.fields:
+            if f.name in PLACE_FIELDS and not overlaps(mentions, f.start, f.end):
+                name = text[f.start : f.end].strip(" []")
+                place = rules.evidence.places.lookup(name) if name else None
+                if place:
+                    s = f.start + text[f.start : f.end].index(name)
+                    mentions[(s, s + len(name))] = Mention(TextSpan(doc_key, s, s + len(name), name), "country" if place.country else "place", None, None, weight=STRONG)
+                continue
+            if f.name not in NAME_FIELDS:
+                continue
+            for m in _FIELD_NAME.finditer(text, f.start, f.end):
+                start, end = m.span()
+                name = m.group()
+                words = [w.rstrip(".").lower() for w in name.split()]
+                while words and words[0] in rules.titles:  # "Cde. KOVALEV": the title is not the name
+                    start = text.index(name.split()[len(name.split()) - len(words) + 1], start) if len(words) > 1 else end
+                    words = words[1:]
+                if not words or start >= end or overlaps(mentions, start, end):
+                    continue
+                if all(w in rules.layout.genre_words or w in rules.layout_words or len(w) < 2 for w in words) or is_office(text[start:end], rules.evidence):
+                    continue
+                span = TextSpan(doc_key, start, end, text[start:end])
+                mentions[(start, end)] = Mention(span, "person", None, gloss_after(text, end), weight=STRONG if line.kind in ("signature", "clerk") else 1)
+TYPED_KINDS = ("person", "organization", "unit", "country", "place")
+
+
+def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
+    """A mention the gazetteer does not know, typed by the evidence around it (evidence.py)."""
+    span = mention.span
+    before = re.search(r"([A-Za-z][\w.]*)\s+$", text[max(0, span.start - 30) : span.start])
+    word = before.group(1).casefold().rstrip(".") if before else None
+    title = word if word in rules.titles else None
+    if mention.gazetteer_id or mention.kind not in TYPED_KINDS:
+        return replace(mention, title=title)
+    person_field = any(
+        (line.kind, f.name) in PERSON_FIELDS and f.start <= span.start and span.end <= f.end
+        for line in lines
+        if line.start <= span.start <= line.end
+        for f in line.fields
+    )
+    kind, weight = judge(text, span.start, span.end, mention.kind, rules.evidence, person_field)
+    return replace(mention, kind=kind, weight=weight, title=title)
+
+
+def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
+    """A name the layout says is no entity: in a line of marks or file numbers, outside the
+    fields of a line that names only in its fields, or made only of layout and genre words."""
+    span = mention.span
+    words = re.findall(r"[^\W\d_]+", span.text.lower())
+    if words and all(w in rules.layout.genre_words or w in rules.layout_words for w in words) and not mention.gazetteer_id:
+        return True
+    if words and words[0] in rules.layout.citation_words:
+        return True  # "Deptel 284 of February 3": a cited telegram, not a body
+    if not mention.gazetteer_id and words and all(w.endswith("ism") for w in words):
+        return True  # "Marxism-Leninism": a doctrine
+    if not mention.gazetteer_id and is_office(span.text, rules.evidence) and (mention.kind in ("person", "organization") or " " not in span.text.strip()):
+        return span.text.strip().casefold().rstrip(".") not in rules.titles  # a bare title may stand for a person named with it
+    if not mention.gazetteer_id and re.search(r"\b(?:" + "|".join(("director", "secretary", "minister", "commissar", "chief", "commander")) + r")\s+(?:of|for)\s+(?:the\s+)?$", text[max(0, span.start - 40) : span.start], re.I):
+        return True  # "Director of Central Intelligence", "Secretary of State for External Affairs": part of an office's title
+    if not mention.gazetteer_id and mention.kind in ("organization", "place", "unit") and is_common_word(span.text, rules.evidence):
+        if not rules.evidence.places.lookup(span.text) or span.text.lower() in rules.months:
+            return True  # "Government", "Command", "Island": a common word, not a name
+    if not mention.gazetteer_id and span.text.strip().lower() in rules.months:
+        return True
+    for line in lines:
+        if line.start <= span.start < line.end + 1:
+            if line.entities == "none":
+                return True
+            if line.entities == "fields":
+                return not any(f.start <= span.start and span.end <= f.end for f in line.fields)
+            numbers = [f for f in line.fields if f.name == "number" and f.start < span.end and span.start < f.end]
+            return bool(numbers) and text[span.start - 1 : span.start] != "("  # "740.00119 Control (Germany)/8-2448": the file number is no name, its country is
+    return False
+
+
+def adjectives_by_parse(doc: Doc, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A country's abbreviation modifying a noun ("U.S. policy", "ROK security units") is an
+    adjective, not a name of the country."""
+    for (start, end), m in list(mentions.items()):
+        if m.kind != "country" or m.adjective or not re.fullmatch(r"[A-Z.]{2,6}", m.span.text):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            continue
+        following = doc[span.end]
+        if following.text[:1].islower() and (following.pos_ == "NOUN" or (following.pos_ == "ADJ" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ == "NOUN")):
+            mentions[(start, end)] = replace(m, adjective=True)
 
 
 _LETTER_SPACED = re.compile(r"(?<![\w])[A-Za-z](?: [A-Za-z]){2,}(?:  +[A-Za-z](?: [A-Za-z])+)*(?![\w])")
@@ -97,6 +318,19 @@ def add_glossed_names(text: str, doc_key: str, mentions: dict[tuple[int, int], M
         if overlaps(mentions, s, e):
             continue
         mentions[(s, e)] = Mention(TextSpan(doc_key, s, e, text[s:e]), inner.kind, None, inner.span.text)
+
+
+def gloss_inner_names(text: str, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A name inside the brackets that gloss another ("URUMCHI [Translator's note: Dihua,
+    today's Urumqi]") is another name of the glossed one."""
+    for (start, end), m in list(mentions.items()):
+        bracket = _GLOSS.match(text, end)
+        if not bracket:
+            continue
+        for key in [k for k in mentions if bracket.start(1) <= k[0] and k[1] <= bracket.end(1)]:
+            inner = mentions[key]
+            if inner.gloss is None and inner.kind == m.kind:
+                mentions[key] = replace(inner, gloss=m.span.text)
 
 
 SMALL_WORDS = frozenset("a an and at by for from in into of on or the to with".split())

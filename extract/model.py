@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 ENTITY_KINDS = ("person", "organization", "unit", "country", "place", "event", "work")
 DATE_TYPES = ("date", "dateTime", "gYearMonth", "gYear")
 POLARITIES = ("affirmative", "negative")
-MESSAGE_KINDS = frozenset({"telegram", "letter", "message"})  # kinds of text that are a schema:Message
+MESSAGE_KINDS = frozenset({"telegram", "cable", "letter", "circular", "message"})  # kinds of text that are a schema:Message
+# what a line of a document is (the layout stage): see archivekg.extract.layout
+LINE_KINDS = (
+    "blank", "body", "date", "title", "heading", "address", "routing", "transmission", "greeting",
+    "closing", "signature", "distribution", "clerk", "citation", "stamp", "participants",
+)
 MODALITIES = ("decided", "planned", "considered", "proposed", "requested", "reported", "assessed", "ordered")
 
 
@@ -65,6 +70,32 @@ class TextSpan:
 
 
 @dataclass(frozen=True)
+class LineField:
+    """A field a layout line gives ("sender", "date", "number", ...): where its value is."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a document and what it is (the layout stage)."""
+
+    start: int
+    end: int  # the end of its text, before the line break
+    kind: str  # one of LINE_KINDS
+    rule: str | None = None  # the layout rule that classified it
+    fields: tuple[LineField, ...] = ()
+    entities: str = "keep"  # which names in it are entities: "keep", "none", "fields"
+    document_kind: str | None = None
+    genre: str | None = None
+
+    def __post_init__(self):
+        _require(self.kind in LINE_KINDS, f"unknown line kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
 class Mention:
     """One occurrence of a named thing in a document (the mentions stage)."""
 
@@ -72,6 +103,9 @@ class Mention:
     kind: str  # one of ENTITY_KINDS
     gazetteer_id: str | None = None  # the gazetteer entry it matched, if any
     gloss: str | None = None  # an editorial gloss in brackets right after it ("STALIN")
+    weight: int = 0  # how strong the evidence for `kind` is (archivekg.extract.evidence; 0: the model's guess)
+    title: str | None = None  # the title or honorific right before it ("generalissimo"), lower-case
+    adjective: bool = False  # a nationality adjective ("American troops"): it refers to the country, but is not a name of it
 
     def __post_init__(self):
         _require(self.kind in ENTITY_KINDS, f"unknown entity kind {self.kind!r}")
@@ -89,6 +123,10 @@ class Entity:
     link_method: str | None = None  # "gazetteer" or "reconciliation"
     link_confidence: float | None = None
     gazetteer_id: str | None = None
+    pseudonyms: tuple[str, ...] = ()  # the alternative labels that are pseudonyms (cover names)
+    description: str | None = None
+    birth_date: str | None = None  # ISO lexical form
+    death_date: str | None = None
 
     def __post_init__(self):
         _require(self.kind in ENTITY_KINDS, f"unknown entity kind {self.kind!r}")
@@ -128,6 +166,8 @@ class Part:
     recipient_keys: tuple[str, ...] = ()
     date_sent: DateValue | None = None
     title: str | None = None
+    enclosure: bool = False  # enclosed after an "[Enclosure:]" heading, not quoted inside the text
+    carrier_voice: bool = False  # the carrier relays it in its own voice ("give him the following answer")
 
 
 @dataclass(frozen=True)
@@ -169,6 +209,22 @@ class DocumentRecord:
     citations: tuple[Citation, ...] = ()
     cited_works: tuple[tuple[str, str], ...] = ()  # (citing document or part key, work entity key)
     dates: tuple[DateValue, ...] = ()  # every date expression found in the text
+    lines: tuple[Line, ...] = ()  # every line, classified (the layout stage)
+    genre: str | None = None  # "record", "memorandum", "statement", ... (kind says telegram/letter/...)
+    offices: tuple[tuple[str, str], ...] = ()  # (role, office name): "sender"/"recipient" held by an office
+
+    def line_at(self, offset: int) -> Line | None:
+        """The line holding `offset`."""
+        from bisect import bisect_right
+
+        i = bisect_right([line.start for line in self.lines], offset) - 1
+        return self.lines[i] if i >= 0 and offset <= self.lines[i].end else None
+
+    def in_body(self, start: int, end: int) -> bool:
+        """True when every line the span [start, end) touches is a body line."""
+        if not self.lines:
+            return True
+        return all(line.kind in ("body", "blank") for line in self.lines if line.start < end and start <= line.end)
 
     def part_at(self, offset: int) -> Part | None:
         """The innermost part whose text holds `offset` (a quoted message inside remarks wins)."""
@@ -192,7 +248,7 @@ class Figure:
     count: int | None = None
     min_count: int | None = None
     max_count: int | None = None
-    holder_key: str | None = None
+    holder_keys: tuple[str, ...] = ()  # entity keys of the sides, units or countries that hold it
     min_caliber_mm: float | None = None
     max_caliber_mm: float | None = None
     date: DateValue | None = None

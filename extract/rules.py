@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -143,13 +144,15 @@ class RuleSet:
     acronyms: frozenset[str]
     force_nouns: frozenset[str]
     context_patterns: tuple[ContextPattern, ...]
+    unit_words: dict = field(default_factory=dict)  # unit noun abbreviations -> nouns ("div" -> "division")
     layout: object = None  # archivekg.extract.layout.LayoutRules
-    headers: tuple = ()  # archivekg.extract.documents.HeaderPattern
     part_cues: tuple = ()  # archivekg.extract.parts.Cue, quoted messages and remarks
     citation_cues: tuple = ()
     dates: object = None  # archivekg.extract.dates.DateRules
     figures: object = None  # archivekg.extract.figures.FigureRules
     claims: object = None  # archivekg.extract.claim_rules.ClaimRules
+    evidence: object = None  # archivekg.extract.evidence.EvidenceRules
+    romanisation: object = None  # archivekg.extract.names.Romanisation
     profiles: tuple[str, ...] = ()
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False)
@@ -157,7 +160,7 @@ class RuleSet:
     @cached_property
     def alias_index(self) -> dict[str, str]:
         """Every name of every entry, in the form names are compared in -> the entry's id."""
-        from archivekg.extract.resolve import normalise_name
+        from archivekg.extract.names import normalise_name
 
         index: dict[str, str] = {}
         for entry in self.entries:
@@ -169,6 +172,64 @@ class RuleSet:
     def by_id(self) -> dict[str, GazetteerEntry]:
         return {e.id: e for e in self.entries}
 
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Words kept capitalised in a line typed in capitals, though common: the rarer words of
+        gazetteer names ("korea", "soviet") and the nouns of units ("army", "division")."""
+        from wordfreq import zipf_frequency
+
+        words = {w.lower() for entry in self.entries for name in entry.names() for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2}
+        words = {w for w in words if zipf_frequency(w, "en") < 4.0}
+        return frozenset((words | self.head_words) - set(self.months) - {"b"})
+
+    @cached_property
+    def surname_counts(self) -> dict[str, int]:
+        """How many gazetteer people have each last name (lower-case)."""
+        from collections import Counter
+
+        return dict(Counter(e.label.split()[-1].lower() for e in self.entries if e.kind == "person" and " " in e.label))
+
+    @cached_property
+    def single_names(self) -> frozenset[str]:
+        """The gazetteer's one-word names, lower-case ("korea", "moscow", "stalin")."""
+        return frozenset(n.lower() for e in self.entries for n in e.names() if " " not in n and len(n) > 2)
+
+    def is_known_name(self, word: str) -> bool:
+        """A word that is a name the gazetteer or the world knows (a city of 100,000, a country)."""
+        if word.lower() in self.single_names:
+            return True
+        place = self.evidence.places.lookup(word) if self.evidence else None
+        return bool(place and (place.country or (not place.alternate and place.population >= 100_000)))
+
+    @cached_property
+    def head_words(self) -> frozenset[str]:
+        """Nouns that end the name of a body or a unit ("committee", "army"), lower-case."""
+        if not self.evidence:
+            return frozenset()
+        return frozenset(w.lower() for kind in ("organization", "unit") for w in re.findall(r"[A-Za-z]+", self.evidence.inside[kind].pattern)) - {"b"}
+
+    @cached_property
+    def months(self) -> frozenset[str]:
+        """Month names (not "may", also a name), which alone are never a name."""
+        return frozenset(m for m in self.dates.months if m.isalpha() and len(m) > 3 and m != "may") if self.dates else frozenset()
+
+    @cached_property
+    def titles(self) -> frozenset[str]:
+        """Honorifics and titles, one word each, lower-case and without a final stop."""
+        return frozenset(h.casefold().rstrip(".") for h in self.honorifics if " " not in h)
+
+    @cached_property
+    def place_entries(self) -> dict[str, str]:
+        """The key of every known city or country a gazetteer place names -> the entry's id."""
+        found: dict[str, str] = {}
+        for entry in self.entries:
+            if entry.kind in ("place", "country"):
+                for name in entry.names():
+                    place = self.evidence.places.lookup(name)
+                    if place and (place.country == (entry.kind == "country")):
+                        found.setdefault(place.key, entry.id)
+        return found
+
 
 def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) -> RuleSet:
     """Read and check every rule file of the base and the profiles; a malformed file stops
@@ -177,9 +238,11 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
 
     from archivekg.extract.claim_rules import parse_claim_rules
     from archivekg.extract.dates import parse_date_rules
-    from archivekg.extract.documents import parse_header_patterns
     from archivekg.extract.figures import parse_figure_rules
     from archivekg.extract.gazetteer import parse_gazetteer
+    from archivekg.extract.evidence import parse_evidence_rules
+    from archivekg.extract.layout import parse_layout_rules
+    from archivekg.extract.names import parse_romanisation
     from archivekg.extract.parts import parse_cues
 
     layers = [base or data_dir(), *(profile_path(p) for p in profiles)]
@@ -188,12 +251,14 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
         names = parse_gazetteer(files)
         ruleset = RuleSet(
             **names,
-            headers=parse_header_patterns(files.jsonl("document_headers.jsonl")),
+            layout=parse_layout_rules(files),
+            evidence=parse_evidence_rules(files),
+            romanisation=parse_romanisation(files),
             part_cues=parse_cues(files.jsonl("document_parts.jsonl")),
             citation_cues=parse_cues(files.jsonl("citations.jsonl")),
             dates=parse_date_rules(files.json("date_words.json"), files.jsonl("date_patterns.jsonl")),
             figures=parse_figure_rules(files),
-            claims=parse_claim_rules(files.jsonl("claim_cues.jsonl"), "claim_cues.jsonl"),
+            claims=parse_claim_rules(files),
             profiles=tuple(str(p) for p in profiles),
         )
     except GazetteerError:

@@ -36,7 +36,7 @@ SCHEMA = ClosedNamespace(
     "http://schema.org/",
     """Person Organization Country Place Event CreativeWork Message Book Article
     name text author sender recipient ccRecipient dateCreated dateSent dateReceived identifier isPartOf hasPart
-    citation publisher isBasedOn pagination location""",
+    citation publisher isBasedOn pagination location description birthDate deathDate""",
 )
 PROV = ClosedNamespace(
     "prov",
@@ -54,7 +54,8 @@ KG = ClosedNamespace(
     "https://w3id.org/archivekg/ontology#",
     """Document MilitaryUnit Claim MilitaryFigure Polarity Affirmative Negative Modality
     Decided Planned Considered Proposed Requested Reported Assessed Ordered
-    DocumentKind Telegram Letter Speech Commentary Remarks QuotedMessage
+    DocumentKind Telegram Cable Letter Circular Speech Commentary Remarks QuotedMessage
+    Genre RecordOfConversation Memorandum Statement Decision Report Office genre pseudonym
     Contradiction Build WikidataLink
     mentionedIn claimant statedIn quote polarity modality about date contradicts reportedBy
     count minCount maxCount item heldBy minCaliberMm maxCaliberMm comparedWith multiplier place

@@ -182,7 +182,18 @@ def test_numbered_units_are_military_units(tmp_path, pipeline, settings):
     local = dataclasses.replace(settings, store=tmp_path / "store")
     build(local, [tmp_path], pipeline)
     store = ox.Store.read_only(str(local.store.resolve()))
-    units = {r["l"].value for r in store.query("SELECT ?l WHERE { ?u a kg:MilitaryUnit ; rdfs:label ?l }", use_default_graph_as_union=True, prefixes=PREFIXES)}
-    assert {"13th Army Group", "42nd Corps", "Fortieth Army"} <= units, units
+    names = "SELECT ?l WHERE { ?u a kg:MilitaryUnit . { ?u rdfs:label ?l } UNION { ?u skos:altLabel ?l } }"
+    units = {r["l"].value for r in store.query(names, use_default_graph_as_union=True, prefixes=PREFIXES)}
+    assert {"13th Army Group", "42nd Corps", "Fortieth Army"} <= units, units  # a label, or a name of a gazetteer unit
     organisations = {r["l"].value for r in store.query("SELECT ?l WHERE { ?u a schema:Organization ; rdfs:label ?l }", use_default_graph_as_union=True, prefixes=PREFIXES)}
     assert "Army Group" not in organisations
+
+
+def test_pseudonyms_descriptions_and_life_dates_come_from_the_gazetteer(ask):
+    """Stalin's cover name in the seeds is a kg:pseudonym (and, like every other name, a
+    skos:altLabel); the gazetteer's one-line description and life dates are on his node."""
+    assert ask("""ASK { ?s rdfs:label "Joseph Stalin"@en ; kg:pseudonym ?p ; skos:altLabel ?p .
+                   FILTER(LCASE(STR(?p)) = "filippov") }""")
+    assert not ask("""ASK { ?s rdfs:label "Joseph Stalin"@en ; kg:pseudonym "Stalin"@en }"""), "a real name is no pseudonym"
+    assert ask("""ASK { ?s rdfs:label "Joseph Stalin"@en ; schema:description ?d ;
+                   schema:birthDate "1878-12-18"^^xsd:date ; schema:deathDate "1953-03-05"^^xsd:date }""")

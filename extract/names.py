@@ -1,0 +1,84 @@
+"""The structure of names, for telling when two forms name one person and when they do not.
+
+- `normalise_name`: the form names are compared in ("Comrades ZHOU ENLAI's" -> "zhou enlai").
+- `split_initials`: "I. V. STALIN", "Stalin, I. V." and "Stalin I. V." are the surname
+  "stalin" with the initials "IV"; "F. Kuznetsov" and "V. V. Kuznetsov" share a surname but
+  not initials, so they are not joined.
+- `romanisation_key`: one key for the Wade-Giles and pinyin spellings of a Chinese name and the
+  romanisations of a Korean one ("Chu Teh" and "Zhu De", "Chou En-lai" and "Zhou Enlai",
+  "Paek Nam-un" and "Baek Nam-eun"), folded to a phonetic skeleton (`data/romanisation.json`).
+- `acronym`: "JCS" for "Joint Chiefs of Staff".
+- `one_typo_apart`: "Le Kenong" and "Li Kenong", "Peng Dehaui" and "Peng Dehuai".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from anyascii import anyascii
+from rapidfuzz.distance import Levenshtein
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NOISE = re.compile(r"[\[\]*“”\"]")
+_INITIAL = re.compile(r"^(?:[A-Za-z]{1,2}\.)+$")
+SMALL_WORDS = frozenset("of the and for to in on at de da del von van".split())
+
+
+def normalise_name(text: str, honorifics: Iterable[str] = ()) -> str:
+    """'Comrades ZHOU ENLAI's' -> 'zhou enlai': the form names are compared in."""
+    name = _NOISE.sub(" ", text)
+    name = " ".join(name.split()).casefold()
+    name = _POSSESSIVE.sub("", name).strip()
+    for honorific in honorifics:
+        h = honorific.casefold()
+        if name.startswith(h + " "):
+            name = name[len(h) + 1 :]
+    return name.removeprefix("the ").strip(" .,")
+
+
+def split_initials(name: str) -> tuple[str, str]:
+    """(the name without its initials, the initials): 'I. V. STALIN' -> ('stalin', 'iv')."""
+    words = [w.strip(",") for w in normalise_name(name).split()]
+    initials = [w for w in words if _INITIAL.match(w)]
+    rest = [w for w in words if w and not _INITIAL.match(w)]
+    return " ".join(rest), "".join(i.replace(".", "") for i in initials)
+
+
+@dataclass(frozen=True)
+class Romanisation:
+    replacements: tuple[tuple[re.Pattern, str], ...]  # applied in order to each syllable
+
+
+def parse_romanisation(files) -> Romanisation:
+    data = files.json("romanisation.json")
+    return Romanisation(tuple((re.compile(pattern), value) for pattern, value in data["skeleton"]))
+
+
+def romanisation_key(name: str, rules: Romanisation) -> str:
+    """A phonetic skeleton shared by the romanisations of an East Asian name."""
+    ascii_name = anyascii(name).lower()
+    syllables = re.findall(r"[a-z]+", ascii_name.replace("'", "").replace("’", ""))
+    keyed = []
+    for syllable in syllables:
+        for pattern, value in rules.replacements:
+            syllable = pattern.sub(value, syllable)
+        keyed.append(syllable)
+    return "".join(keyed)
+
+
+def acronym(name: str) -> str:
+    """The initials of a name's capitalised words: 'Joint Chiefs of Staff' -> 'JCS'."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’]*", name) if w.lower() not in SMALL_WORDS]
+    return "".join(w[0].upper() for w in words)
+
+
+def one_typo_apart(a: str, b: str) -> bool:
+    """Two full names (two words or more, eight letters or more) one letter apart, with the same
+    first letter and number of words: a misspelling, not another person."""
+    if a == b or len(a) < 8 or len(b) < 8 or a[0] != b[0]:
+        return False
+    if len(a.split()) < 2 or len(a.split()) != len(b.split()):
+        return False
+    return Levenshtein.distance(a, b) <= 1 or (len(a) >= 10 and Levenshtein.distance(a, b, weights=(1, 1, 1)) <= 2 and sorted(a) == sorted(b))
