@@ -5,8 +5,8 @@ Dask cluster).
 
     stage 1   source -> Doc (DocBin bytes) + mentions          key: code, model, rules, key + bytes
     resolve   all mentions -> entities (corpus-wide, never cached, it is cheap)
-    stage 2   Doc + resolved mentions + the entities they name  key: stage 1's + those mentions
-              -> document record, figures, claims                     and entities
+    stage 2   Doc + resolved mentions + the corpus's entities      key: stage 1's + those mentions
+              -> document record, figures, claims                     + the entity table
     contradictions over every document's claims (corpus-wide, cheap)
     graph     a document's extraction -> its named graph (N-Quads)  key: stage 2's + base IRI
               + path + the corpus documents its citations name
@@ -14,8 +14,9 @@ Dask cluster).
 A Doc is in memory only while a worker analyses or reads it: the parent keeps the mentions
 until resolution and then the per-document extractions without their mentions, never a
 corpus of Docs or quads. Adding, changing or
-removing one document re-runs spaCy on that one only, stage 2 where resolution changed what
-a document's mentions name, and the graph of those documents; the store built from the
+removing one document re-runs spaCy on that one only, and stage 2 and the graph of that one
+only while the corpus's entity table stays the same (stage 2 of every document when it
+changes: a new entity, a new name of one; the figures stage reads the whole table); the store built from the
 result is the same, quad for quad, as a build from scratch.
 """
 
@@ -34,7 +35,7 @@ from archivekg.cache import Cache, digest
 from archivekg.extract.graph import GraphWriter
 from archivekg.extract.iris import IriMinter
 from archivekg.extract.model import CorpusExtraction, DocumentExtraction, ReadProblem, SourceText
-from archivekg.extract.pipeline import DocumentTask, Pipeline, entities_of, finish_corpus, resolve_corpus
+from archivekg.extract.pipeline import DocumentTask, Pipeline, finish_corpus, resolve_corpus
 
 BATCH = 16  # documents per batch sent to a worker (spaCy's own batch size)
 
@@ -65,9 +66,14 @@ def analysis_key(fp: str, source: SourceText) -> str:
     return digest("analysis", fp, source.key, source.sha256)
 
 
-def extraction_key(analysis: str, task: DocumentTask) -> str:
-    # dataclass reprs are exact and stable (field order, repr of str/int/float), unlike pickles
-    return digest("extraction", analysis, repr(task.mentions), repr(sorted(task.entities.values(), key=lambda e: e.key)))
+def entities_version(entities: dict) -> str:
+    """A hash of the corpus's entity table, which the per-document stages read (dataclass reprs
+    are exact and stable: field order, repr of str/int/float; unlike pickles)."""
+    return digest(repr(sorted(entities.values(), key=lambda e: e.key)))
+
+
+def extraction_key(analysis: str, task: DocumentTask, entities: str) -> str:
+    return digest("extraction", analysis, repr(task.mentions), entities)
 
 
 @dataclass
@@ -114,13 +120,14 @@ def run_stages(pipeline: Pipeline, sources: list[SourceText], cache: Cache, pool
     results: dict[str, tuple[DocumentExtraction, ReadProblem | None]] = {}
     keys: dict[str, str] = {}
     todo: list[tuple[SourceText, str, tuple, dict]] = []
+    table = entities_version(entities)
     for source in sources:
         resolved = tuple(resolved_by_doc.pop(source.key))
-        task = DocumentTask(source, None, resolved, entities_of(list(resolved), entities))
-        keys[source.key] = key = extraction_key(analysis[source.key], task)
+        task = DocumentTask(source, None, resolved, entities)
+        keys[source.key] = key = extraction_key(analysis[source.key], task, table)
         cached = cache.get("extraction", key)
         if cached is None:
-            todo.append((source, key, resolved, task.entities))
+            todo.append((source, key, resolved, entities))
         else:
             results[source.key] = slim(cached, source)
 

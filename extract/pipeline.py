@@ -52,7 +52,7 @@ def extract_corpus(pipeline: Pipeline, sources: list[SourceText], progress: Call
         if progress:
             progress(1)
     resolved_by_doc, entities = resolve_corpus(sources, mentions, pipeline.rules)
-    results = [extract_document(s, d, resolved_by_doc[s.key], entities_of(resolved_by_doc[s.key], entities), pipeline.rules) for s, d in zip(sources, docs)]
+    results = [extract_document(s, d, resolved_by_doc[s.key], entities, pipeline.rules) for s, d in zip(sources, docs)]
     return finish_corpus(results, entities)
 
 
@@ -77,12 +77,6 @@ def resolve_corpus(
     for r in resolved:
         resolved_by_doc[r.mention.span.doc_key].append(r)
     return resolved_by_doc, {e.key: e for e in entities}
-
-
-def entities_of(mentions: list[ResolvedMention], entities: dict[str, Entity]) -> dict[str, Entity]:
-    """The entities a document's mentions name: all that its per-document stages are given, so
-    that what they make depends on the corpus only through these (and a cache of it is exact)."""
-    return {key: entities[key] for key in sorted({r.entity_key for r in mentions})}
 
 
 def extract_document(
@@ -130,7 +124,8 @@ def analyse_batch(pipeline: Pipeline, sources: list[SourceText]) -> list[tuple[b
 @dataclass(frozen=True)
 class DocumentTask:
     """What stage 2 needs for one document: its Doc (None: analyse it again), its resolved
-    mentions, and the entities they name."""
+    mentions, and the corpus's entities (the figures stage looks sides and forces up among
+    all of them, by gazetteer id and by name)."""
 
     source: SourceText
     doc: bytes | None
