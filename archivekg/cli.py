@@ -70,6 +70,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-token", help="accept SPARQL Update with this bearer token (default: read-only)")
     p.add_argument("--endpoint", help="serve from this remote SPARQL endpoint instead of the embedded store")
     p.add_argument("--threads", type=int, default=8, help="threads making answers in the Flask app (default 8)")
+    p.add_argument("--query-workers", type=int, help="processes answering SPARQL queries (default: cores + 1, 2 to 8)")
+    p.add_argument("--access-log", action="store_true", default=None, help="write one line per request on standard error")
 
     p = sub.add_parser("export", help="write the whole dataset in one standard file")
     common(p)

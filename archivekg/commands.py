@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from argparse import Namespace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -79,18 +79,92 @@ def serve(settings: Settings, args: Namespace) -> int:
     from archivekg.cli import default_seeds
     from archivekg.server import create_app, front
 
+    problem = port_problem(settings.host, settings.port)
+    if problem:
+        return fail(problem)
     if not settings.endpoint and not stores.exists(settings.store):
         print(f"archivekg: no store at {settings.store}; building it from {default_seeds()} first", file=sys.stderr)
         status = build(settings, Namespace(paths=[default_seeds()], out=None))
         if status == EXIT_ERROR:
             return status
+    if not settings.endpoint:
+        try:
+            problem = base_iri_problem(settings)
+        except _user_errors() as err:
+            return fail(str(err))
+        if problem:
+            return fail(problem)
     try:
         app = create_app(settings)
     except _user_errors() as err:
         return fail(str(err))
-    print(f"archivekg: serving {settings.endpoint or settings.store} at http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    root = urlsplit(settings.base_iri).path  # a base IRI with a path puts the site under it
+    print(f"archivekg: serving {settings.endpoint or settings.store} at http://{settings.host}:{settings.port}{root} (SPARQL at {root}sparql)", file=sys.stderr)
     front.run(front.make_front(app, settings, args.threads), settings.host, settings.port)
     return EXIT_OK
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why `serve` could not listen on host:port (taken, not an address here, privileged), with
+    what to do instead; None if it can. Checked before anything is built or started."""
+    import errno
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        return f"cannot listen on {host}: {err.strerror}; give an address of this machine with --host (or ARCHIVEKG_HOST), e.g. 127.0.0.1"
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            try:
+                probe.bind(address)
+            except OSError as err:
+                if err.errno == errno.EADDRINUSE:
+                    return (f"port {port} on {host} is already in use (another archivekg serve?): stop that server, "
+                            f"or choose another port with --port {free_port(host, port)} (or ARCHIVEKG_PORT)")
+                if err.errno == errno.EACCES:
+                    return f"port {port} needs more privileges than this user has: choose one above 1023 with --port (or ARCHIVEKG_PORT)"
+                return f"cannot listen on {host} port {port}: {err.strerror}; give another --host or --port"
+    return None
+
+
+def free_port(host: str, after: int) -> int:
+    """A port above `after` that nothing listens on now (to suggest), else one the system picks."""
+    import socket
+
+    for candidate in range(after + 1, min(after + 50, 65_536)):
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, candidate))
+                return candidate
+            except OSError:
+                continue
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def base_iri_problem(settings: Settings) -> str | None:
+    """A store built under one base IRI served under another answers 404 for every /id/
+    page: say so, and how to make them agree. None when they do (or the store cannot tell)."""
+    from archivekg.extract.iris import IriMinter
+
+    expected = IriMinter(settings.base_iri).build().value  # the build's own node, {base}id/build/latest
+    suffix = expected[len(settings.base_iri) :]
+    store = stores.open_read_only(settings.store)
+    try:
+        if store.query(f"ASK {{ GRAPH ?g {{ <{expected}> ?p ?o }} }}"):
+            return None
+        rows = list(store.query(f'SELECT ?b WHERE {{ GRAPH ?g {{ ?b a <http://www.w3.org/ns/prov#Activity> }} FILTER(STRENDS(STR(?b), "/{suffix}")) }} LIMIT 1'))
+    finally:
+        del store
+    if not rows:
+        return None  # not a store archivekg built: nothing to compare
+    built_base = rows[0]["b"].value[: -len(suffix)]
+    return (f"the store at {settings.store} was built with base IRI {built_base}, not {settings.base_iri}: "
+            f"every /id/ page would be a 404. Serve it with --base-iri {built_base} (or ARCHIVEKG_BASE_IRI), or rebuild it "
+            f"with `archivekg build --base-iri {settings.base_iri} --store {settings.store} FOLDER...` (every folder of the corpus)")
 
 
 def export(settings: Settings, args: Namespace) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_BASE_IRI = "http://localhost:5000/"
@@ -34,10 +34,15 @@ class Settings:
     cache: bool = True  # keep per-document analyses between builds (--no-cache: neither read nor keep them)
     cache_dir: Path | None = None  # where; None: beside the store (var/store.cache)
     cluster: str | None = None  # a Dask scheduler (tcp://HOST:PORT) to run the per-document stages on
-    page_cache_size: int = 1024  # rendered pages kept per build (0: none)
+    page_cache_size: int = 1024  # answers (pages, query results) the server remembers per build (0: none)
     validate_sample: int = 10  # a build of more documents validates this many of them (0: all)
     response_cache_mb: int = 64  # answers the server remembers for the build it serves (0: none)
     profiles: tuple[str, ...] = ()  # rule profiles layered over extract/data/ (names or folders)
+    query_workers: int = 0  # processes answering SPARQL queries; 0: one more than the cores (2 to 8)
+    worker_memory_mb: int = 1024  # memory one query (its worker process) may use
+    max_answer_bytes: int = 16 * 2**20  # a query's answer is cut here (like max_rows), and says so
+    access_log: bool = False  # one line per request on standard error
+    max_client_connections: int = 256  # open connections one client address may hold
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -76,6 +81,10 @@ LIMITS = (
     ("workers", 0, 256),
     ("validate_sample", 0, 10**9),
     ("response_cache_mb", 0, 1_000_000),
+    ("query_workers", 0, 64),
+    ("worker_memory_mb", 64, 1_000_000),
+    ("max_answer_bytes", 65_536, 2**40),
+    ("max_client_connections", 1, 1_000_000),
 )
 
 # settings field -> (environment variable, parser)
@@ -98,7 +107,20 @@ ENVIRONMENT = {
     "validate_sample": ("ARCHIVEKG_VALIDATE_SAMPLE", int),
     "response_cache_mb": ("ARCHIVEKG_RESPONSE_CACHE_MB", int),
     "profiles": ("ARCHIVEKG_PROFILES", lambda v: tuple(v.split(","))),
+    "query_workers": ("ARCHIVEKG_QUERY_WORKERS", int),
+    "worker_memory_mb": ("ARCHIVEKG_WORKER_MEMORY_MB", int),
+    "max_answer_bytes": ("ARCHIVEKG_MAX_ANSWER_BYTES", int),
+    "access_log": ("ARCHIVEKG_ACCESS_LOG", lambda v: _flag(v)),
+    "max_client_connections": ("ARCHIVEKG_MAX_CLIENT_CONNECTIONS", int),
 }
+
+
+def _flag(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("say 1/true/yes/on or 0/false/no/off")
 
 
 class SettingsError(ValueError):

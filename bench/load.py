@@ -186,3 +186,49 @@ def run_load_count(base: str, path: str, accept: str, repeats: int) -> list[floa
 
 def query_path(server: Server, query: str) -> str:
     return f"{server.query_path}?{urllib.parse.urlencode({'query': query})}"
+
+
+def run_wrk(base: str, path: str, clients: int, seconds: float, repeat: bool = False) -> dict:
+    """Closed-loop load from wrk (C, event-driven: not the limit here), each request a new
+    query (bench/new_queries.lua) unless `repeat`; the same summary as `LoadResult.summary`.
+    Without wrk on the machine (`apt-get install wrk`), the thread client instead."""
+    import json
+
+    binary = shutil.which("wrk")
+    if binary is None:
+        print("  (wrk is not installed: using the Python load client, which is then the limit)", file=sys.stderr)
+        queries = [q for q in NEW_QUERY_FALLBACK]
+        return run_load(base, [(f"{path}?{urllib.parse.urlencode({'query': q})}", "application/sparql-results+json") for q in queries], clients, seconds).summary()
+    script = Path(__file__).resolve().parent / "new_queries.lua"
+    done = subprocess.run([binary, "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "30s", "-s", str(script), base + path],
+                          capture_output=True, text=True, env=dict(os.environ, REPEAT="1" if repeat else "0"), timeout=seconds + 60)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("{")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no summary: {done.stdout[-500:]} {done.stderr[-500:]}")
+    data = json.loads(line)
+    ran = data["duration_us"] / 1e6
+    return {"clients": clients, "requests": data["requests"], "errors": data["errors"], "ran_s": ran, "p50_ms": data["p50_us"] / 1000,
+            "p99_ms": data["p99_us"] / 1000, "throughput_rps": data["requests"] / ran if ran else 0.0, "client": "wrk",
+            "first_errors": [f"{kind}: {data[kind]}" for kind in ("connect", "read", "write", "status", "timeout") if data.get(kind)]}
+
+
+NEW_QUERY_FALLBACK = [
+    "SELECT ?label WHERE { <http://localhost:5000/id/person/mao-zedong> <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+]
+
+
+def process_tree_rss_mb(pid: int) -> dict[int, float]:
+    """Resident memory (MB) of a process and its children, from /proc."""
+    out = {}
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for each in [pid, *map(int, children)]:
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        out[each] = rss / 1024
+    return out

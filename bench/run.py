@@ -2,7 +2,7 @@
 
     python bench/run.py --quick        # ~5 minutes: 20/80/320 documents, short load runs
     python bench/run.py                # ~20 minutes: 50/200/800 documents, 60 s soak
-    python bench/run.py --only build   # one part: build, load, sparql, pages, soak, fuzz
+    python bench/run.py --only sparql  # one part: build, load, sparql, gil, pages, soak, hostile, fuzz
 
 Ratios are always measured in the same run, one system after the other on the same data,
 never against numbers from another machine. See bench/README.md.
@@ -159,32 +159,117 @@ def serving_store(work: Path, profile: dict) -> tuple[Path, Path]:
 
 
 def bench_sparql(work: Path, profile: dict) -> dict:
+    """New small queries (each request one never asked before: nothing can come from memory)
+    and repeated ones, at 1, 8 and 32 clients, archivekg as shipped vs `oxigraph
+    serve-read-only`, one after the other on copies of the same store; wrk is the load client."""
     store, copy = serving_store(work, profile)
-    results: dict = {"levels": {}, "analytic_ms": {}}
-    starters = (
-        lambda: load.start_archivekg(store),  # as shipped: repeated queries come from memory
-        lambda: load.start_archivekg(store, remember=False),  # every query computed
-        lambda: load.start_oxigraph(copy),
-    )
-    for starter in starters:
+    results: dict = {"levels": {}, "repeated": {}, "analytic_ms": {}}
+    for starter in (lambda: load.start_archivekg(store), lambda: load.start_oxigraph(copy)):
         server = starter()
         try:
-            paths = [(load.query_path(server, q), JSON) for q in SMALL_QUERIES]
-            load.run_load(server.base, paths, 4, 1.0)  # warm up
+            load.run_wrk(server.base, server.query_path, 4, 1.0)  # warm up
             for clients in (1, 8, 32):
-                summary = load.run_load(server.base, paths, clients, profile["level_s"]).summary()
-                results["levels"].setdefault(server.name, {})[str(clients)] = summary
-                print(f"  {server.name} {clients} clients: p50 {summary['p50_ms']:.1f} ms p99 {summary['p99_ms']:.1f} ms "
-                      f"{summary['throughput_rps']:.0f} req/s, {summary['errors']} errors", file=sys.stderr)
+                for kind, repeat in (("levels", False), ("repeated", True)):
+                    summary = load.run_wrk(server.base, server.query_path, clients, profile["level_s"], repeat=repeat)
+                    results[kind].setdefault(server.name, {})[str(clients)] = summary
+                    print(f"  {server.name} {'repeated' if repeat else 'new'} {clients} clients: p50 {summary['p50_ms']:.2f} ms "
+                          f"p99 {summary['p99_ms']:.1f} ms {summary['throughput_rps']:.0f} req/s, {summary['errors']} errors", file=sys.stderr)
             for title, query in ANALYTIC_QUERIES.items():
-                if server.name != "archivekg":  # from memory it would measure the memory, not the query
-                    results["analytic_ms"].setdefault(title, {})[server.name] = load.sequential_ms(server.base, load.query_path(server, query), JSON, 5)
-            results.setdefault("server_rss_mb", {})[server.name] = server.peak_rss_mb()
+                runs = [load.sequential_ms(server.base, load.query_path(server, f"{query} # run {i}"), JSON, 1) for i in range(5)]
+                results["analytic_ms"].setdefault(title, {})[server.name] = statistics.median(runs)
+            results.setdefault("server_rss_mb", {})[server.name] = sum(load.process_tree_rss_mb(server.process.pid).values())
         finally:
             server.stop()
     for title, query in ANALYTIC_QUERIES.items():
         results["analytic_ms"][title]["rdflib-endpoint"] = rdflib_endpoint_ms(copy, query)
     return results
+
+
+def bench_gil(work: Path, profile: dict) -> dict:
+    """Whether pyoxigraph lets other threads run while it evaluates: one long query alone, two
+    at once in two threads, and a pure-Python thread's pace during a query."""
+    import threading
+
+    import pyoxigraph as ox
+
+    store_path, _ = serving_store(work, profile)
+    store = ox.Store.read_only(str(store_path.resolve()))
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d <http://www.w3.org/2000/01/rdf-schema#label> ?f } # %d"
+
+    def run(i):
+        list(store.query(query % i, use_default_graph_as_union=True))
+
+    out = {}
+    for n in (1, 2):
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+        cpu, wall = time.process_time(), time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        out[f"{n}_threads"] = {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}
+    stop, steps = [], []
+
+    def ticker():
+        n = 0
+        while not stop:
+            n += 1
+        steps.append(n)
+
+    for during_query in (False, True):
+        stop.clear()
+        thread = threading.Thread(target=ticker)
+        started = time.perf_counter()
+        thread.start()
+        run(99) if during_query else time.sleep(1.0)
+        stop.append(1)
+        thread.join()
+        out["python_steps_per_s_" + ("during_query" if during_query else "alone")] = steps[-1] / (time.perf_counter() - started)
+    out["releases_gil"] = out["python_steps_per_s_during_query"] > 0.3 * out["python_steps_per_s_alone"]
+    print(f"  GIL: 1 query {out['1_threads']['wall_s']:.2f} s, 2 in threads {out['2_threads']['wall_s']:.2f} s wall / "
+          f"{out['2_threads']['cpu_s']:.2f} s CPU; Python thread during a query at "
+          f"{out['python_steps_per_s_during_query'] / out['python_steps_per_s_alone']:.0%} of its pace alone", file=sys.stderr)
+    return out
+
+
+def bench_hostile(work: Path, profile: dict) -> dict:
+    """Honest new small queries (wrk, 8 clients) while hostile clients run alongside: SERVICE
+    tricks, lexer bombs, memory-hungry and runaway queries, trickled bodies, idle half-sent
+    heads, a large page; honest p50 and errors, and every server process's peak memory."""
+    import threading
+
+    import hostile
+
+    store, _ = serving_store(work, profile)
+    server = load.start_archivekg(store)
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            for pid, mb in load.process_tree_rss_mb(server.process.pid).items():
+                peaks[pid] = max(peaks.get(pid, 0.0), mb)
+            stop.wait(0.05)
+
+    try:
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        before = load.run_wrk(server.base, "/sparql", 8, 2.0)
+        attack = hostile.Attack(server.base, profile["soak_s"])
+        attack.start()
+        honest = load.run_wrk(server.base, "/sparql", 8, profile["soak_s"])
+        counts = attack.stop()
+        after = load.run_load_count(server.base, "/sparql?query=ASK%7B%7D", JSON, 1)
+    finally:
+        stop.set()
+        server.stop()
+    front = peaks.pop(server.process.pid, float("nan"))
+    summary = {"honest": honest, "honest_before": before, "hostile_requests": counts, "answers_after": bool(after),
+               "front_peak_rss_mb": front, "worker_peak_rss_mb": max(peaks.values(), default=float("nan")),
+               "workers_seen": len(peaks), "worker_memory_limit_mb": 1024, "seconds": profile["soak_s"]}
+    print(f"  hostile soak: honest p50 {honest['p50_ms']:.2f} ms ({before['p50_ms']:.2f} ms before), {honest['errors']} errors; "
+          f"front peak {front:.0f} MB, worker peak {summary['worker_peak_rss_mb']:.0f} MB over {len(peaks)} worker processes; {counts}", file=sys.stderr)
+    return summary
 
 
 def rdflib_endpoint_ms(location: Path, query: str) -> float:
@@ -214,16 +299,14 @@ def rdflib_endpoint_ms(location: Path, query: str) -> float:
 
 
 def bench_pages(work: Path, profile: dict) -> dict:
+    """The entity page as HTML: from the front's memory (as shipped) and made each time (the
+    memory off), vs Oxigraph's DESCRIBE of the same IRI."""
     store, copy = serving_store(work, profile)
     out = {}
     path = "/" + MAO.split("/", 3)[3]
-    for remember, key in ((True, "page_ms"), (False, "page_computed_ms")):
-        # without the front's memory the page still comes from the pages' own cache after the
-        # first request; the first (made) page is measured separately below
+    for remember, key in ((True, "page_ms"), (False, "page_made_ms")):
         server = load.start_archivekg(store, remember=remember)
         try:
-            if not remember:
-                out["page_made_ms"] = 1000 * load.run_load_count(server.base, path, "text/html", 1)[0]
             load.run_load_count(server.base, path, "text/html", 3)
             out[key] = load.sequential_ms(server.base, path, "text/html", profile["repeats"])
         finally:
@@ -272,7 +355,8 @@ def machine() -> dict:
             "system": platform.platform(), "load_average_at_start": os.getloadavg(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
-PARTS = {"build": bench_build, "load": bench_loading, "sparql": bench_sparql, "pages": bench_pages, "soak": bench_soak, "fuzz": bench_fuzz}
+PARTS = {"build": bench_build, "load": bench_loading, "sparql": bench_sparql, "gil": bench_gil, "pages": bench_pages, "soak": bench_soak,
+         "hostile": bench_hostile, "fuzz": bench_fuzz}
 
 
 def main() -> None:
@@ -286,10 +370,15 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="archivekg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results = {"profile": "quick" if args.quick else "full", "settings": profile, "machine": machine()}
+    previous = HERE / "results.json"
+    if args.only and not args.no_report and previous.exists():  # the parts not run now keep their last figures
+        kept = json.loads(previous.read_text())
+        results.update({k: v for k, v in kept.items() if k in PARTS and k not in args.only})
     try:
         for name in args.only or list(PARTS):
             print(f"{name}...", file=sys.stderr)
             results[name] = PARTS[name](work, profile)
+            results[name]["measured"] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_average": os.getloadavg()}
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -30,6 +30,9 @@ def clause_holder(h, figure):
         loser = _loser(h, figure)
         if loser is not None:
             return loser
+    listed = _list_intro_holder(h, figure)
+    if listed is not None:
+        return listed
     for _ in range(4):
         if token.dep_ in _CLIMB and token.head.i > token.i:
             token = token.head
@@ -205,6 +208,31 @@ def _list_opening(h, figure) -> int | None:
         if line and not _LIST_ITEM.match(h.text, previous):
             return None
         line_start = previous
+    return None
+
+
+def _list_intro_holder(h, figure):
+    """A list item with no verb of its own ("- 120 MiG-15 jet fighters;") after a line that
+    delivers ("the following were shipped to the Chinese People's Volunteers:"): the receiver.
+    The items are sentences of their own (the layout starts one at each line), so the intro's
+    verb is read from its own sentence."""
+    opening = _list_opening(h, figure)
+    if opening is None or figure.item in h.rules.force_items:
+        return None
+    line_start = h.text.rfind("\n", 0, figure.span.start) + 1
+    line_end = h.text.find("\n", figure.span.end)
+    line_end = len(h.text) if line_end < 0 else line_end
+    for offset in range(line_start, line_end):
+        token = h.tokens.at(offset)
+        if token is not None and token.idx == offset and token.pos_ in ("VERB", "AUX"):
+            return None  # the item says who does what itself ("1) to send ...")
+    sentence_start, _ = h.sentence(opening)
+    for offset in range(max(sentence_start, h.text.rfind("\n", 0, opening) + 1), opening):
+        token = h.tokens.at(offset)
+        if token is not None and token.idx == offset and token.lemma_.lower() in h.rules.words["delivery_verbs"]:
+            found = _receiver(h, token, figure)
+            if found and found is not NOBODY:
+                return found
     return None
 
 

@@ -7,58 +7,105 @@ other pages link to (`#m-<start>-<end>`, `#claim-<slug>`, `#figure-<slug>`, `#pa
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+import bisect
 
-from archivekg.extract.vocab import KG, SCHEMA
-from archivekg.server import urls
-from archivekg.server.describe import select
-from archivekg.server.facts import claim_cards, objects, places
+import pyoxigraph as ox
+from flask import current_app
+
+from archivekg.extract.vocab import SCHEMA
+from archivekg.server import deadline, text_window, urls
+from archivekg.server.describe import select, select_each
+from archivekg.server.facts import SHOWN, claim_cards, listing, objects, places
 from archivekg.server.titles import display, humanize, local_name, names_of, title, titled
 from archivekg.server.markup import Mark, marked_text
 
 ANNOTATIONS = """SELECT DISTINCT ?body ?start ?end ?polarity WHERE {
   ?a oa:hasBody ?body ; oa:hasTarget ?t . ?t oa:hasSource ?this ; oa:hasSelector ?p .
-  ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-  OPTIONAL { ?body kg:polarity ?polarity } } ORDER BY ?start ?end"""
+  ?p oa:start ?start ; oa:end ?end . OPTIONAL { ?body kg:polarity ?polarity } }"""
 SPAN_RANKS = {"part": 0, "claim": 1, "figure": 2}
+MARKS_KEPT_BYTES = 32 * 2**20  # the marks of the documents shown last, kept per build
+MARK_BYTES = 160  # about what one kept mark costs
 
 
-def document_text(node: ox.NamedNode) -> dict:
-    """The document's text as HTML with its marks, and how many of each kind it has."""
+def all_marks(node: ox.NamedNode) -> list[tuple[int, int, ox.NamedNode, str]]:
+    """(start, end, body, polarity) of every mark of the document, by start: asked once per
+    document and build (one pass over its annotations), then kept, so that every page of a
+    long text costs only its own part of the list."""
+    from archivekg.server.memory import BuildMemory
+    from archivekg.server.storage import get_storage
+
+    kept = current_app.extensions.setdefault("archivekg.document_marks", BuildMemory(None, MARKS_KEPT_BYTES, MARKS_KEPT_BYTES // 4))
+    build = get_storage().build_id
+    marks = kept.get(build, (node,))
+    if marks is None:
+        rows = select(ANNOTATIONS, this=node)
+        polarity = lambda r: local_name(r["polarity"].value).lower() if r["polarity"] is not None else ""  # noqa: E731
+        found = ((int(r["start"].value), int(r["end"].value), r["body"], polarity(r)) for r in rows if isinstance(r["body"], ox.NamedNode))
+        marks = sorted(found, key=lambda m: (m[0], m[1], m[2].value, m[3]))
+        kept.put(build, (node,), marks, MARK_BYTES * len(marks) + 64)
+    return marks
+
+
+class NoSuchPage(LookupError):
+    """A page number beyond the document's text."""
+
+
+def document_text(node: ox.NamedNode, number: int = 1) -> dict:
+    """Page `number` of the document's text as HTML with its marks (see `text_window.py`),
+    how many marks of each kind the whole text has, and where the other pages are."""
     texts = objects(node, SCHEMA.text)
     text = texts[0].value if texts else ""
-    annotations = select(ANNOTATIONS, this=node)
-    names = names_of({r["body"] for r in annotations})
+    pages = text_window.page_count(len(text))
+    if not 1 <= number <= pages:
+        raise NoSuchPage(number)
+    first, last = text_window.window(text, number)
+    marks_of_text = all_marks(node)
+    deadline.check()
+    shown = [m for m in marks_of_text[: bisect.bisect_left(marks_of_text, (last,))] if m[1] > first]
+    names = names_of({body for _, _, body, _ in shown})
     marks, counts = [], {}
-    for r in annotations:
-        body, start, end = r["body"], int(r["start"].value), int(r["end"].value)
+    for start, end, body, polarity in marks_of_text:
+        parts = urls.split_iri(body.value)
+        if parts is not None:
+            kind = parts[0] if parts[0] in SPAN_RANKS else "mention"
+            counts[kind] = counts.get(kind, 0) + 1
+    for start, end, body, polarity in shown:
         parts = urls.split_iri(body.value)
         if parts is None:
             continue
         kind, slug = parts[0], parts[1]
         label = names.get(body) or f"{kind} {slug}"
+        within = max(start - first, 0), min(end, last) - first
         if kind in SPAN_RANKS:
-            polarity = local_name(r["polarity"].value).lower() if r["polarity"] is not None else ""
             classes = f"span {kind} {polarity}".strip()
             note = f"{kind} ({polarity})" if polarity else kind
-            marks.append(Mark(start, end, "span" if kind == "part" else "mark", (("class", classes), ("title", note)), urls.span_anchor(kind, slug), SPAN_RANKS[kind]))
+            marks.append(Mark(*within, "span" if kind == "part" else "mark", (("class", classes), ("title", note)), urls.span_anchor(kind, slug), SPAN_RANKS[kind]))
         else:
             attrs = (("class", f"mention {kind}"), ("href", urls.page(body.value)), ("title", f"{label} ({kind})"))
-            marks.append(Mark(start, end, "a", attrs, urls.mention_anchor(start, end), 3))
-            kind = "mention"
-        counts[kind] = counts.get(kind, 0) + 1
-    return {"html": marked_text(text, marks), "length": len(text), "counts": counts}
+            marks.append(Mark(*within, "a", attrs, urls.mention_anchor(start, end), 3))
+    deadline.check()
+    link = lambda n: urls.text_page(node.value, n) if 1 <= n <= pages else None  # noqa: E731
+    return {
+        "html": marked_text(text[first:last], marks), "length": len(text), "counts": counts,
+        "page": number, "pages": pages, "first": first, "last": last,
+        "previous": link(number - 1), "next": link(number + 1),
+        "links": [{"number": n, "href": link(n)} for n in range(1, pages + 1)] if pages > 1 else [],
+    }
 
 
-def quoted_messages(node: ox.NamedNode) -> list[dict]:
-    """The messages (and remarks) quoted within a document, with who sent them and when."""
-    rows = select(
-        """SELECT ?part ?name ?sender ?recipient ?date ?kind WHERE { ?part schema:isPartOf ?this .
-        OPTIONAL { ?part schema:name ?name } OPTIONAL { ?part schema:sender|schema:author ?sender }
-        OPTIONAL { ?part schema:recipient ?recipient } OPTIONAL { ?part schema:dateSent ?date }
-        OPTIONAL { ?part kg:documentKind ?kind } } ORDER BY ?part""",
-        this=node,
-    )
+PARTS = "SELECT ?part WHERE { ?part schema:isPartOf ?this } ORDER BY ?part"
+PART_FACTS = """SELECT ?part ?name ?sender ?recipient ?date ?kind WHERE {
+  OPTIONAL { ?part schema:name ?name } OPTIONAL { ?part schema:sender|schema:author ?sender }
+  OPTIONAL { ?part schema:recipient ?recipient } OPTIONAL { ?part schema:dateSent ?date }
+  OPTIONAL { ?part kg:documentKind ?kind } }"""
+
+
+def quoted_messages(node: ox.NamedNode) -> dict:
+    """The messages (and remarks) quoted within a document, with who sent them and when
+    (the first `SHOWN`)."""
+    every = [r["part"] for r in select(PARTS, this=node)]
+    shown = every[:SHOWN]
+    rows = sorted(select_each(PART_FACTS, shown, "part"), key=lambda r: r["part"].value)
     names = titled({r[n] for r in rows for n in ("part", "sender", "recipient") if r[n] is not None})
     where = places({r["part"] for r in rows})
     found: dict = {}
@@ -69,83 +116,31 @@ def quoted_messages(node: ox.NamedNode) -> list[dict]:
                 entry[key].append(display(r[name], names))
         entry["date"] = r["date"].value if r["date"] is not None else entry["date"]
         entry["kind"] = humanize(local_name(r["kind"].value)) if r["kind"] is not None else entry["kind"]
-    return list(found.values())
+    return listing(list(found.values()), len(every), f"SELECT ?part WHERE {{ ?part schema:isPartOf {node} }}")
 
 
-def citations(node: ox.NamedNode) -> list[dict]:
-    rows = select(
-        """SELECT DISTINCT ?c WHERE { { ?this schema:citation ?c } UNION { ?part schema:isPartOf ?this ; schema:citation ?c } } ORDER BY ?c""",
-        this=node,
-    )
-    names = titled({r["c"] for r in rows})
-    return [{"text": names.get(r["c"]) or title(r["c"]), "href": urls.page(r["c"].value)} for r in rows]
+CITATIONS = """SELECT DISTINCT ?c WHERE { { ?this schema:citation ?c } UNION { ?part schema:isPartOf ?this ; schema:citation ?c } } ORDER BY ?c"""
 
 
-def document_claims(node: ox.NamedNode) -> list[dict]:
-    rows = select(
-        """SELECT DISTINCT ?c WHERE { ?c a kg:Claim ; kg:statedIn ?where . { FILTER(?where = ?this) } UNION { ?where schema:isPartOf ?this } } ORDER BY ?c""",
-        this=node,
-    )
-    return claim_cards({r["c"]: None for r in rows})
+def citations(node: ox.NamedNode) -> dict:
+    """The works the document (or a message it quotes) cites (the first `SHOWN`)."""
+    rows = select(CITATIONS, this=node)
+    names = titled({r["c"] for r in rows[:SHOWN]})
+    items = [{"text": names.get(r["c"]) or title(r["c"]), "href": urls.page(r["c"].value)} for r in rows[:SHOWN]]
+    return listing(items, len(rows), CITATIONS.replace("?this", str(node)))
 
 
-DOCUMENTS = """SELECT ?d ?name ?id ?date ?kind WHERE { ?d a kg:Document .
-  OPTIONAL { ?d schema:name ?name } OPTIONAL { ?d schema:identifier ?id }
-  OPTIONAL { ?d schema:dateCreated|schema:dateSent|schema:dateReceived ?date }
-  OPTIONAL { ?d kg:documentKind ?kind } } ORDER BY ?d"""
+# the claims stated in the document itself or in a message (or remarks) it quotes, in the
+# order they come in the text
+DOCUMENT_CLAIMS = """SELECT ?c (MIN(?s) AS ?at) WHERE { { ?c kg:statedIn ?this } UNION { ?c kg:statedIn ?part . ?part schema:isPartOf ?this }
+  ?c a kg:Claim . OPTIONAL { ?a oa:hasBody ?c ; oa:hasTarget/oa:hasSelector ?p . ?p oa:start ?s } } GROUP BY ?c ORDER BY ?at ?c"""
 
 
-def documents() -> list[dict]:
-    """Every source document with its title and earliest date, in date order."""
-    found: dict = {}
-    for r in select(DOCUMENTS):
-        d = found.setdefault(r["d"], {"iri": r["d"].value, "href": urls.page(r["d"].value), "name": None, "ids": set(), "dates": set(), "kind": ""})
-        if r["name"] is not None:
-            d["name"] = r["name"].value
-        if r["id"] is not None:
-            d["ids"].add(r["id"].value)
-        if r["date"] is not None:
-            d["dates"].add(r["date"].value[:10])
-        if r["kind"] is not None:
-            d["kind"] = humanize(local_name(r["kind"].value))
-    names = titled(node for node, d in found.items() if d["name"] is None)
-    rows = []
-    for node, d in found.items():
-        ids = sorted(d.pop("ids"))
-        dates = sorted(d.pop("dates"))
-        d["identifier"] = ", ".join(ids)
-        d["date"] = dates[0] if dates else ""
-        d["title"] = d["name"] or names.get(node) or title(node)
-        rows.append(d)
-    return sorted(rows, key=lambda d: (d["date"] or "9999", d["title"]))
-
-
-COUNTS = """SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?type .
-  VALUES ?type { kg:Document schema:Message schema:Person schema:Organization kg:MilitaryUnit schema:Country
-                 schema:Place schema:Event schema:CreativeWork kg:Claim kg:MilitaryFigure kg:Contradiction } } GROUP BY ?type"""
-ENTITY_TYPES = [("Person", SCHEMA.Person), ("Organisation", SCHEMA.Organization), ("Military unit", KG.MilitaryUnit), ("Country", SCHEMA.Country),
-                ("Place", SCHEMA.Place), ("Event", SCHEMA.Event), ("Cited work", SCHEMA.CreativeWork)]
-# entities are the things documents mention (a quoted message or remarks are CreativeWorks too, but not entities)
-ENTITY_COUNTS = """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e kg:mentionedIn ?d ; a ?type } GROUP BY ?type"""
-
-
-def numbers() -> dict:
-    """The dataset in numbers: documents, entities by type, claims, figures, contradictions."""
-    counts = {r["type"]: int(r["n"].value) for r in select(COUNTS)}
-    entity_counts = {r["type"]: int(r["n"].value) for r in select(ENTITY_COUNTS)}
-    entities = select("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e kg:mentionedIn ?d }")
-    mentions = select("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m oa:motivatedBy oa:identifying }")
-    statements = select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    return {
-        "documents": counts.get(KG.Document, 0),
-        "entities": int(entities[0]["n"].value),
-        "by_type": [(name, entity_counts.get(cls, 0)) for name, cls in ENTITY_TYPES],
-        "mentions": int(mentions[0]["n"].value),
-        "claims": counts.get(KG.Claim, 0),
-        "figures": counts.get(KG.MilitaryFigure, 0),
-        "contradictions": counts.get(KG.Contradiction, 0),
-        "statements": int(statements[0]["n"].value),
-    }
+def document_claims(node: ox.NamedNode) -> dict:
+    """The claims of a document (the first `SHOWN`, with "and N more")."""
+    rows = select(DOCUMENT_CLAIMS, this=node)
+    query = f"SELECT ?claim WHERE {{ {{ ?claim kg:statedIn {node} }} UNION {{ ?claim kg:statedIn ?part . ?part schema:isPartOf {node} }} ?claim a kg:Claim }}"
+    return listing(claim_cards({r["c"]: None for r in rows[:SHOWN]}), len(rows), query)
 
 
 DISPUTES = """SELECT ?x ?a ?b ?why ?shared WHERE { ?x a kg:Contradiction ; kg:claimA ?a ; kg:claimB ?b .

@@ -22,13 +22,16 @@ CHUNK = 200  # IRIs per VALUES clause
 def bind(query: str, bindings: dict) -> str:
     """The query with each `?name` replaced by its term, written by pyoxigraph itself
     (`str()` of a NamedNode or Literal is its escaped N-Triples form, valid SPARQL; a
-    NamedNode cannot hold `>` or spaces). Works the same for the embedded store and a remote
-    endpoint (which cannot take pyoxigraph `substitutions`)."""
-    for name, term in bindings.items():
+    NamedNode cannot hold `>` or spaces). One pass over the text for all the names, so a term
+    put in is never read again (a literal holding "?this" stays as it is). Works the same for
+    the embedded store and a remote endpoint (which cannot take pyoxigraph `substitutions`)."""
+    for term in bindings.values():
         if not isinstance(term, (ox.NamedNode, ox.Literal)):
             raise TypeError(f"can only bind IRIs and literals, not {term!r}")
-        query = re.sub(r"\?" + re.escape(name) + r"\b", lambda _: str(term), query)
-    return query
+    if not bindings:
+        return query
+    names = re.compile(r"\?(" + "|".join(re.escape(name) for name in sorted(bindings, key=len, reverse=True)) + r")\b")
+    return names.sub(lambda match: str(bindings[match.group(1)]), query)
 
 
 def select(query: str, **bindings) -> list:

@@ -11,12 +11,14 @@ a thousand telegrams gets a page as quick as one named in two.
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
-from archivekg.extract.vocab import KG, OA, OWL, RDF, SCHEMA, SKOS
+from archivekg.extract.vocab import KG, OA, OWL, RDF, SCHEMA
 from archivekg.server import urls
 from archivekg.server.describe import incoming, outgoing, select, select_each
-from archivekg.server.markup import snippet
+from archivekg.server.markup import plain, snippet
 from archivekg.server.titles import display, first_rows, humanize, humanize_class, local_name, predicate_name, titled, value_of
 
 # predicates some pages show in a place of their own (not again in the statement table)
@@ -26,8 +28,9 @@ SNIPPETS_SHOWN = 10  # mentions shown per document on an entity page
 
 
 def more(total: int, shown: int, query: str) -> dict | None:
-    """'and N more', linked to a SPARQL query that lists them all; None when all are shown."""
-    return {"count": total - shown, "href": urls.sparql(query)} if total > shown else None
+    """'and N more', linked to the query editor with a query that lists them all (run when
+    it opens); None when all are shown."""
+    return {"count": total - shown, "href": urls.editor(query), "query": query} if total > shown else None
 
 
 def listing(items: list, total: int, query: str) -> dict:
@@ -43,9 +46,16 @@ def statements(node: ox.NamedNode, skip=()) -> tuple[list[dict], list[dict]]:
     named = set(out_groups) | set(in_groups) | {v for vs in out_groups.values() for v in vs[:SHOWN]} | {v for vs in in_groups.values() for v in vs[:SHOWN]}
     names = titled(named)
     return (
-        rows(out_groups, names, lambda p: f"SELECT ?value WHERE {{ {node} {p} ?value }}"),
-        rows(in_groups, names, lambda p: f"SELECT ?thing WHERE {{ ?thing {p} {node} }}"),
+        rows(out_groups, names, lambda p: f"SELECT ?value WHERE {{ {node} {written(p)} ?value }}"),
+        rows(in_groups, names, lambda p: f"SELECT ?thing WHERE {{ ?thing {written(p)} {node} }}"),
     )
+
+
+def written(p: ox.NamedNode) -> str:
+    """A predicate as a query for people writes it: `kg:mentionedIn` (the endpoint predeclares
+    the prefixes), else `<iri>`."""
+    short = urls.compact(p.value)
+    return short if re.fullmatch(r"[a-z]+:[A-Za-z][A-Za-z0-9_]*", short) else str(p)
 
 
 def grouped(triples, other) -> dict:
@@ -76,10 +86,6 @@ def kinds(node: ox.NamedNode) -> list[str]:
 
 def wikidata(node: ox.NamedNode) -> list[dict]:
     return [{"id": urls.wikidata_id(w.value), "href": w.value} for w in objects(node, OWL.sameAs) if urls.wikidata_id(w.value)]
-
-
-def other_names(node: ox.NamedNode) -> list[str]:
-    return sorted({a.value for a in objects(node, SKOS.altLabel)})
 
 
 def own_text(node: ox.NamedNode) -> str | None:
@@ -115,7 +121,8 @@ def places(nodes) -> dict:
     names = titled({row["doc"] for row in found.values()})
     result = {}
     for node, row in found.items():
-        href = urls.in_document(row["doc"].value, anchor_for(node, int(row["start"].value), int(row["end"].value)))
+        start = int(row["start"].value)
+        href = urls.in_document(row["doc"].value, anchor_for(node, start, int(row["end"].value)), start)
         result[node] = {"document": display(row["doc"], names), "href": href, "snippet": snippet(value_of(row, "prefix"), value_of(row, "exact"), value_of(row, "suffix"), href)}
     return result
 
@@ -147,7 +154,8 @@ def mentions(node: ox.NamedNode) -> dict:
         doc = found[r["doc"]]
         doc["count"] += 1
         if len(doc["snippets"]) < SNIPPETS_SHOWN:
-            href = urls.in_document(r["doc"].value, urls.mention_anchor(int(r["start"].value), int(r["end"].value)))
+            start = int(r["start"].value)
+            href = urls.in_document(r["doc"].value, urls.mention_anchor(start, int(r["end"].value)), start)
             doc["snippets"].append(snippet(value_of(r, "prefix"), value_of(r, "exact"), value_of(r, "suffix"), href))
     for doc, entry in found.items():
         hidden = entry["count"] - len(entry["snippets"])
@@ -186,7 +194,7 @@ def claim_cards(claims: dict) -> list[dict]:
             "iri": node.value,
             "href": urls.page(node.value),
             "role": role,
-            "quote": get("quote").value if get("quote") else "",
+            "quote": plain(get("quote").value) if get("quote") else "",
             "polarity": local_name(get("polarity").value).lower() if get("polarity") else "unknown",
             "modality": humanize(local_name(get("modality").value)) if get("modality") else "",
             "claimant": display(get("claimant"), names) if get("claimant") else None,
@@ -226,7 +234,7 @@ def figures(node: ox.NamedNode) -> dict:
             continue
         r = found[f]
         amount = value_of(r, "count") or "–".join(v for v in (value_of(r, "min"), value_of(r, "max")) if v)
-        items.append({"href": urls.page(f.value), "quote": value_of(r, "quote"), "item": value_of(r, "item"), "amount": amount, "place": where.get(f)})
+        items.append({"href": urls.page(f.value), "quote": plain(value_of(r, "quote")), "item": value_of(r, "item"), "amount": amount, "place": where.get(f)})
     query = f"SELECT DISTINCT ?figure WHERE {{ ?figure a kg:MilitaryFigure ; kg:heldBy|kg:statedIn|kg:place {node} }}"
     return listing(items, len(every), query)
 
@@ -256,6 +264,6 @@ def neighbours(node: ox.NamedNode, limit: int = 10) -> list[dict]:
     for kind, links in sorted(grouped_links.items()):
         plural, anchor = GROUPED_KINDS[kind]
         predicate, direction = links[0]
-        text = f"{len(links)} {plural}" if len(links) > 1 else f"1 {kind}"
+        text = f"{len(links)} {plural}" if len(links) != 1 else f"1 {kind}"
         drawn.append({"text": text, "href": anchor, "kind": kind, "predicate": predicate_name(predicate, names), "direction": direction})
     return drawn

@@ -1,41 +1,55 @@
-"""The HTTP front of `archivekg serve`: uvicorn in front of the Flask app, with an exact
-cache of the answers the app has already given for the build being served.
+"""The front of `archivekg serve`: what answers each request the connection has read whole.
 
-Why a front at all: a small SPARQL query costs pyoxigraph ~0.05 ms, but ~1 ms through a
-threaded WSGI server, Flask and the hop to a query worker (bench/RESULTS.md). uvicorn
-(httptools and uvloop) parses HTTP in C and answers from an event loop; Flask still makes
-every answer (`a2wsgi` runs it in a thread pool), and the front only remembers them.
+    1. an answer remembered for this build (GET/HEAD), byte for byte;
+    2. /sparql queries: answered here, on the event loop, with the rules of `planning.py` and
+       the query workers (`run_query_async`): no thread, no Flask;
+    3. everything else (pages, the editor, updates, static files): the Flask app, run by a2wsgi
+       in a thread pool, through ASGI.
+
+Why: a small query costs pyoxigraph ~0.05 ms, and a thread hand-off plus Flask cost ~1 ms
+(bench/RESULTS.md). HTTP is parsed by httptools and the limits kept by `connection.py`.
 
 What is remembered: the answer (200 or 304) to a GET or HEAD whose ETag names the build being
-served. The app gives such an ETag only to answers that depend on nothing but the request
-and the build (query results, service description, pages), so the answer stays exact until a
-new build is swapped in; a swap changes the build name and the old answers are dropped. The
-key is the method, the path and query string, and every request header an answer may depend
-on (`VARY`); a request with credentials or cookies, or a body, is never answered from memory.
-Answers over `max_entry_bytes` are not kept, and the whole cache stays under `max_bytes`
-(least recently used go first). Timeouts, errors and streamed dumps are never kept.
+served. Only answers that depend on nothing but the request and the build get such an ETag
+(query results, service description, pages), so they stay exact until a new build is swapped
+in; a swap changes the build name and the old answers are dropped. The key is the method, the
+request target and every request header an answer may depend on (`VARY`); a request with
+credentials or cookies, or a body, is never answered from memory. Answers over
+`max_entry_bytes` are not kept, and the whole stays under `max_bytes` (least recently used go
+first). This is the only cache of pages and answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from a2wsgi import WSGIMiddleware
 
+from archivekg.server import http, planning
+from archivekg.server.connection import MAX_HEAD_BYTES, REASONS, Connection, Limits, Request, access_log
 from archivekg.server.memory import BuildMemory
+from archivekg.server.query_worker import LongLaneFull, QueryTimeout, WorkerFailed, WorkersBusy
 
-VARY = (b"host", b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since")
+__all__ = ["MAX_HEAD_BYTES", "Answer", "AnswerCache", "Front", "ServerThread", "make_front", "run"]
+
+VARY = (b"host", b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since", b"x-forwarded-proto", b"x-forwarded-host")
 PRIVATE = (b"authorization", b"cookie", b"content-length", b"transfer-encoding")
 CACHEABLE_STATUS = (200, 304)
+NATIVE_TYPES = ("", "application/sparql-query", "application/x-www-form-urlencoded")
+WORKER_ERRORS = (QueryTimeout, WorkersBusy, LongLaneFull, WorkerFailed)
+BUFFERED_BYTES = 4 * 2**20  # an answer from Flask is gathered up to this, then streamed (a dump)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Answer:
     status: int
-    headers: tuple[tuple[bytes, bytes], ...]
+    headers: tuple[tuple[str, str], ...]
     body: bytes
 
     @property
@@ -47,8 +61,8 @@ class AnswerCache(BuildMemory):
     """Answers by request key, for one build at a time, within a byte budget (LRU; see
     `memory.BuildMemory`)."""
 
-    def __init__(self, max_bytes: int, max_entry_bytes: int):
-        super().__init__(max_entries=None, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes)
+    def __init__(self, max_bytes: int, max_entry_bytes: int, max_entries: int | None = None):
+        super().__init__(max_entries=max_entries, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes)
         self.misses = 0
 
     def get(self, build: str, key: tuple) -> Answer | None:
@@ -61,154 +75,253 @@ class AnswerCache(BuildMemory):
         super().put(build, key, answer, answer.size)
 
 
-def request_key(scope: dict) -> tuple | None:
+def request_key(request: Request) -> tuple | None:
     """What an answer to this request may depend on, or None if it must not come from memory."""
-    if scope["method"] not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or request.body:
         return None
     values = dict.fromkeys(VARY, b"")
-    for name, value in scope["headers"]:
+    for name, value in request.headers:
         if name in PRIVATE:
             return None
         if name in values:
-            if values[name]:  # a repeated header: combine as HTTP does
-                value = values[name] + b"," + value
-            values[name] = value
-    # the scheme too: behind a proxy uvicorn takes it from X-Forwarded-Proto, and absolute URLs follow it
-    return (scope["method"], scope.get("scheme"), scope.get("raw_path") or scope["path"].encode(), scope["query_string"], *values.values())
+            values[name] = values[name] + b"," + value if values[name] else value
+    return (request.method, request.target, *values.values())
+
+
+def names_build(headers, build: str) -> bool:
+    tag = next((v for k, v in headers if k.lower() == "etag"), "")
+    return tag.removeprefix("W/").startswith(f'"{build}-')
 
 
 class Front:
-    """The ASGI application uvicorn runs: memory first, then the Flask app.
+    """Answers requests (see the module docstring). `current_build()` names the build served
+    (None: nothing may be remembered now); `current_build` None: nothing ever is."""
 
-    `current_build` names the build on disk (None: nothing can be remembered, as when the
-    pages come from a remote store whose data may change under us)."""
+    def __init__(self, wsgi_app, current_build: Callable[[], str] | None, cache: AnswerCache | None, threads: int = 8,
+                 limits: Limits = Limits()):
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-    def __init__(self, wsgi_app, current_build: Callable[[], str] | None, cache: AnswerCache | None, threads: int = 8):
-        self.app = WSGIMiddleware(wsgi_app, workers=threads)
+        self.app = wsgi_app
+        self.asgi = ProxyHeadersMiddleware(WSGIMiddleware(wsgi_app, workers=threads), trusted_hosts="127.0.0.1")
         self.current_build = current_build
         self.cache = cache if current_build is not None else None
+        self.settings = wsgi_app.config["SETTINGS"]
+        self.storage = wsgi_app.extensions["archivekg.storage"]
+        self.max_query_bytes = self.settings.max_query_bytes
+        self.max_body = 3 * self.max_query_bytes + planning.SLACK_BYTES
+        self.max_client_connections = self.settings.max_client_connections
+        self.per_client: dict[str, int] = {}  # open connections by client address
+        self.max_connections = connection_limit()
+        self.limits = limits
+        self._waiting: dict[Connection, asyncio.Event] = {}
+        self._making: dict[tuple, asyncio.Future] = {}  # answers being made, by key: asked again, awaited
+        self.made = 0  # answers made for a key (not from memory): how often the app was asked
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or self.cache is None:
-            return await self.app(scope, receive, send)
-        key = request_key(scope)
-        if key is None:
-            return await self.app(scope, receive, send)
-        build = self.current_build()
-        answer = self.cache.get(build, key)
-        if answer is not None:
-            await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
-            await send({"type": "http.response.body", "body": answer.body})
-            return
-        await self.app(scope, receive, Recorder(send, self.cache, build, key))
-
-
-class Recorder:
-    """Passes an answer on to the client, keeping a copy if it is one to remember: one the app
-    marked as made from `build` alone (its ETag names the build). The copy is stored before the
-    last piece goes out, so a client that has read an answer can count on it being remembered."""
-
-    def __init__(self, send, cache: AnswerCache, build: str, key: tuple):
-        self.send, self.cache, self.build, self.key = send, cache, build, key
-        self.status = 0
-        self.headers: list = []
-        self.chunks: list[bytes] | None = []
-        self.size = 0
-        self.length: int | None = None
-
-    async def __call__(self, message):
-        if message["type"] == "http.response.start":
-            self.status, self.headers = message["status"], list(message.get("headers", []))
-            if self.status not in CACHEABLE_STATUS or not self._names_build():
-                self.chunks = None
-            length = self._header(b"content-length")
-            self.length = int(length) if length.isdigit() else None
-        elif message["type"] == "http.response.body" and self.chunks is not None:
-            body = message.get("body", b"")
-            self.size += len(body)
-            if self.size > self.cache.max_entry_bytes:
-                self.chunks = None  # too large to keep: just pass it on
-            else:
-                self.chunks.append(body)
-                # complete at the declared length (the server may send an empty last piece later)
-                if self.size == self.length or not message.get("more_body", False):
-                    answer = Answer(self.status, tuple((n, v) for n, v in self.headers), b"".join(self.chunks))
-                    self.cache.put(self.build, self.key, answer)
-                    self.chunks = None  # kept: nothing more to record
-        await self.send(message)
-
-    def _header(self, wanted: bytes) -> bytes:
-        return next((value for name, value in self.headers if name.lower() == wanted), b"")
-
-    def _names_build(self) -> bool:
-        return self._header(b"etag").removeprefix(b"W/").startswith(b'"' + self.build.encode() + b"-")
-
-
-def make_front(app, settings, threads: int = 8) -> Front:
-    """The front for `app` as `settings` serve it: answers are remembered only for the embedded
-    store (a remote store's data may change without a swap we could see)."""
-    from archivekg import store as stores
-
-    if settings.endpoint or not settings.response_cache_mb:
-        return Front(app, None, None, threads)
-    budget = settings.response_cache_mb * 2**20
-    cache = AnswerCache(budget, max_entry_bytes=max(2**20, budget // 64))
-    return Front(app, lambda: stores.current_build_id(settings.store), cache, threads)
-
-
-MAX_HEAD_BYTES = 1024 * 1024  # request line and headers; a query longer than this goes in a POST body
-
-
-def bounded_head_protocol():
-    """uvicorn's httptools protocol with a limit on the request head, which httptools does not
-    have: without it a client could grow one header without end. Past the limit: 431, closed."""
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
-    class BoundedHead(HttpToolsProtocol):
-        _in_head, _head_bytes, _refused = True, 0, False
-
-        def data_received(self, data: bytes) -> None:
-            if self._refused:
-                return  # the rest of a refused request: read and dropped until the close
-            if self._in_head:
-                self._head_bytes += len(data)
-                if self._head_bytes > MAX_HEAD_BYTES:
-                    self._refuse_head()
+        """uvicorn loads the front as an ASGI app: requests come through `answer`; the lifespan
+        comes here, so the workers' sockets are closed on the loop they belong to."""
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    self.storage.start()  # the query workers start while the server begins to listen
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    self.storage.close()
+                    await send({"type": "lifespan.shutdown.complete"})
                     return
-            super().data_received(data)
+        await self.asgi(scope, receive, send)
 
-        def on_message_begin(self) -> None:
-            self._in_head, self._head_bytes = True, 0
-            super().on_message_begin()
+    async def answer(self, connection: Connection, request: Request) -> None:
+        key = request_key(request) if self.cache is not None else None
+        build = self.current_build() if key is not None else None
+        if build is None:
+            return await self.make(connection, request, None, None)
+        kept = self.cache.get(build, key)
+        if kept is None and key in self._making:  # being made for another client: wait for it
+            await asyncio.wait([self._making[key]], timeout=60)
+            kept = self.cache.get(build, key)  # None: not an answer to keep; make our own
+        if kept is not None:
+            return connection.write_answer(request, kept.status, list(kept.headers), kept.body)
+        made = asyncio.get_running_loop().create_future()
+        self._making.setdefault(key, made)
+        self.made += 1
+        try:
+            await self.make(connection, request, key, build)
+        finally:
+            if self._making.get(key) is made:
+                del self._making[key]
+            made.set_result(None)
 
-        def on_headers_complete(self) -> None:
-            self._in_head = False
-            super().on_headers_complete()
+    async def make(self, connection: Connection, request: Request, key: tuple | None, build: str | None) -> None:
+        if request.path == b"/sparql" and request.method in ("GET", "HEAD", "POST"):
+            answered = await self.sparql(request)
+            if answered is not None:
+                status, headers, body = answered
+                if key is not None and status in CACHEABLE_STATUS and names_build(headers, build) and len(body) <= self.cache.max_entry_bytes:
+                    self.cache.put(build, key, Answer(status, tuple(headers), body))
+                return connection.write_answer(request, status, headers, body)
+        await self.flask(connection, request, key, build)
 
-        def _refuse_head(self) -> None:
-            message = (f"the request line and headers are over {MAX_HEAD_BYTES} bytes: "
-                       "send a long query in a POST body (application/sparql-query)\n").encode()
-            self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
-                                 b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(message), message))
-            # a lingering close: closing now, with the client still sending, would reset the
-            # connection and lose the answer; end our side, drop what comes, close in 2 s
-            self._refused = True
-            if self.transport.can_write_eof():
-                self.transport.write_eof()
-            asyncio.get_running_loop().call_later(2.0, self.transport.close)
+    async def sparql(self, request: Request) -> tuple[int, list, bytes] | None:
+        """A query answered here; None for what the Flask view answers (editor, service
+        description, updates, multipart forms)."""
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers}
+        if request.method == "POST" and headers.get("content-type", "").partition(";")[0].strip().lower() not in NATIVE_TYPES:
+            return None
+        try:
+            wire = planning.Request.from_wire(request.method, request.query_string, headers, request.body, self.max_query_bytes)
+            planned = planning.plan(wire, self.storage, self.settings)
+            if isinstance(planned, tuple):
+                answer = planned
+            elif planned.kind != "query":
+                return None
+            else:
+                try:
+                    outcome = await self.storage.run_query_async(planned.job)
+                except WORKER_ERRORS as err:
+                    raise planning.failure(err, self.settings) from None
+                answer = planning.reply(planned, outcome, self.storage, self.settings, bool(self.settings.update_token))
+        except planning.Refusal as err:
+            answer = planning.refusal_answer(err)
+        except Exception:  # never a traceback to the client
+            log.exception("unexpected error in /sparql")
+            answer = planning.refusal_answer(planning.Refusal(500, "the endpoint failed unexpectedly; the error has been logged"))
+        status, response_headers, body = answer
+        response_headers, body = http.finish(request.method, headers.get("accept-encoding"), status, response_headers, body)
+        return status, response_headers, body
 
-    return BoundedHead
+    async def flask(self, connection: Connection, request: Request, key: tuple | None, build: str | None) -> None:
+        """The Flask app through ASGI (a2wsgi), the body already read; an answer is streamed
+        out as the app gives it (a dump never sits whole in memory)."""
+        headers = [(k, v) for k, v in request.headers if k not in (b"transfer-encoding", b"content-length")]
+        if request.body or request.method == "POST":
+            headers.append((b"content-length", str(len(request.body)).encode()))
+        path = request.path.decode("latin-1")
+        from urllib.parse import unquote
+
+        scope = {
+            "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": request.version,
+            "method": request.method, "scheme": "http", "path": unquote(path), "raw_path": request.path,
+            "query_string": request.query_string, "root_path": "", "headers": headers,
+            "client": connection.client, "server": connection.transport.get_extra_info("sockname"), "state": {},
+        }
+        disconnected = self._waiting.setdefault(connection, asyncio.Event())
+        sent_body = [False]
+
+        async def receive():
+            if not sent_body[0]:
+                sent_body[0] = True
+                return {"type": "http.request", "body": request.body, "more_body": False}
+            await disconnected.wait()
+            return {"type": "http.disconnect"}
+
+        out = Streamer(connection, request, self.cache if key is not None else None, build, key)
+        try:
+            await self.asgi(scope, receive, out.send)
+        except Exception:
+            log.exception("unexpected error answering %s", path)
+            if not out.started:
+                connection.write_answer(request, 500, [("content-type", "text/plain; charset=utf-8")], b"the server failed unexpectedly\n")
+            else:
+                connection.transport.close()
+        finally:
+            self._waiting.pop(connection, None)
+
+    def disconnected(self, connection: Connection) -> None:
+        event = self._waiting.get(connection)
+        if event is not None:
+            event.set()
+
+
+class Streamer:
+    """The ASGI `send` of one Flask answer: one write when the length is known, chunked
+    otherwise, waiting while the client's socket is full; keeps a copy of an answer to remember."""
+
+    def __init__(self, connection: Connection, request: Request, cache: AnswerCache | None, build: str | None, key: tuple | None):
+        self.connection, self.request, self.cache, self.build, self.key = connection, request, cache, build, key
+        self.started = False
+        self.status, self.headers = 0, []
+        self.chunked = False
+        self.sent = 0
+        self.parts: list[bytes] = []
+
+    async def send(self, message) -> None:
+        connection, request = self.connection, self.request
+        if message["type"] == "http.response.start":
+            self.started = True
+            self.status = message["status"]
+            self.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])]
+            return
+        body, more = message.get("body", b""), message.get("more_body", False)
+        if not more and not self.chunked:  # the whole answer in one piece (a remembered one, or any small one)
+            body = b"".join(self.parts) + body
+            self.parts = []
+            if self.cache is not None and self.status in CACHEABLE_STATUS and names_build(self.headers, self.build) and len(body) <= self.cache.max_entry_bytes:
+                self.cache.put(self.build, self.key, Answer(self.status, tuple(self.headers), body))
+            return connection.write_answer(request, self.status, self.headers, body)
+        if not self.chunked and sum(map(len, self.parts)) + len(body) <= BUFFERED_BYTES:
+            self.parts.append(body)  # pieces of an answer of known size: one write, and one to remember
+            return
+        if not self.chunked:
+            self.chunked = True
+            body = b"".join(self.parts) + body
+            self.parts = []
+            lines = [b"HTTP/1.1 %d %s\r\n" % (self.status, REASONS.get(self.status, b""))]
+            lines += [name + b": " + value + b"\r\n" for name, value in connection.state.default_headers]
+            lines += [f"{k}: {v}\r\n".encode("latin-1") for k, v in self.headers if k.lower() != "content-length"]
+            lines.append(b"transfer-encoding: chunked\r\n\r\n")
+            connection.transport.write(b"".join(lines))
+        if connection.transport.is_closing():
+            return
+        if body and request.method != "HEAD":
+            connection.transport.write(b"%x\r\n%s\r\n" % (len(body), body))
+            self.sent += len(body)
+        if not more:
+            connection.transport.write(b"0\r\n\r\n")
+            connection.log(request, self.status, self.sent)
+        await connection.writable.wait()
+
+
+def connection_limit() -> int:
+    """Connections the server keeps open at most: within the file descriptors it may open (the
+    soft limit is raised to the hard one first), leaving room for stores and workers."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+            soft = min(hard, 65536)
+        except (ValueError, OSError):
+            pass
+    return max(64, soft - 256)
+
+
+def make_front(app, settings, threads: int = 8, limits: Limits = Limits()) -> Front:
+    """The front for `app` as `settings` serve it, remembering answers for the build the
+    storage names (`Storage.current_build`: a remote store's is its build graph's digest)."""
+    if not settings.response_cache_mb or not settings.page_cache_size:
+        return Front(app, None, None, threads, limits)
+    budget = settings.response_cache_mb * 2**20
+    cache = AnswerCache(budget, max_entry_bytes=min(BUFFERED_BYTES, max(2**20, budget // 16)), max_entries=settings.page_cache_size)
+    return Front(app, app.extensions["archivekg.storage"].current_build, cache, threads, limits)
 
 
 def server_config(front: Front, host: str, port: int):
-    """uvicorn's settings for archivekg: no access log (errors are logged), no Server header,
-    httptools (with a bounded request head) and uvloop, installed with archivekg."""
+    """uvicorn's settings for archivekg: our connection class (httptools, with the limits of
+    `connection.py`) on uvloop, no Server header, errors logged."""
     import uvicorn
 
-    return uvicorn.Config(
-        front, host=host, port=port, loop="uvloop", http=bounded_head_protocol(), lifespan="off",
-        log_level="warning", access_log=False, server_header=False, timeout_keep_alive=30,
-    )
+    config = uvicorn.Config(front, host=host, port=port, loop="uvloop", http=Connection, lifespan="on", log_level="warning",
+                            access_log=False, server_header=False, proxy_headers=False, timeout_graceful_shutdown=5)
+    if front.settings.access_log and not access_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
+    return config
 
 
 def run(front: Front, host: str, port: int) -> None:

@@ -1,60 +1,92 @@
 """Pictures drawn on the server as inline SVG: a thing's neighbourhood in the graph, and the
-documents on a timeline. No script, no external service, no inline style (the CSP forbids
-it): shapes carry classes that `static/site.css` colours. Every text is escaped.
+documents over time as counts. No script, no external service, no inline style (the CSP
+forbids it): shapes carry classes that `static/site.css` colours. Every text is escaped.
+
+Both are drawn at the size they are shown (one SVG unit is one CSS pixel, text 12-15 px)
+and laid out so that no two labels can overlap: the neighbourhood puts each neighbour on a
+row of its own, its name outside and the statement's name on its own stretch of line; the
+timeline has one bar per day, month, year or decade, whatever the number of documents.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 
 from markupsafe import Markup, escape
+
+CHAR = {12: 7.2, 13: 7.8, 14: 8.4, 15: 9.0}  # generous mean glyph widths (px) of a sans-serif at each size (0.6 em)
 
 
 def short(text: str, length: int = 24) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def node_shape(x: float, y: float, text: str, kind: str, href: str | None, radius: float, tooltip: str, side: int = 0) -> str:
-    """A labelled circle; `side` puts the label to the right (1), left (-1) or below (0)."""
-    if side:
-        lx, ly, anchor = x + side * (radius + 4), y + 4, "start" if side > 0 else "end"
-    else:
-        lx, ly, anchor = x, y + radius + 13, "middle"
-    shape = (
-        f'<circle class="node {escape(kind)}" cx="{x:.1f}" cy="{y:.1f}" r="{radius}"/>'
-        f'<text class="node-label" x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{escape(short(text, 22))}</text>'
+def fits(text: str, size: int, room: float) -> str:
+    """`text`, cut (with …) so that it takes at most `room` pixels at `size` px."""
+    return short(text, max(4, int(room / CHAR[size])))
+
+
+# ---- the neighbourhood --------------------------------------------------------------------
+WIDTH = 1100
+ROW = 36  # vertical room per neighbour
+NODE_X = 230  # distance of each column of neighbours from its edge of the picture
+LABEL_ROOM = 140  # room for a statement's name on its stretch of line
+CURVE = 36  # horizontal run of the curve from a stretch of line into the centre box
+
+
+def neighbourhood(centre: str, kind: str, neighbours: list[dict], width: int = WIDTH) -> Markup:
+    """The thing in the middle, its neighbours in two columns either side, one line per
+    statement: straight where it carries the statement's name, curving into the centre."""
+    half = (len(neighbours) + 1) // 2
+    right, left = neighbours[:half], neighbours[half:]
+    rows = max(len(left), len(right), 1)
+    height = rows * ROW + 36
+    cy = height / 2
+    box_left, box_right = NODE_X + 16 + LABEL_ROOM + CURVE, width - NODE_X - 16 - LABEL_ROOM - CURVE
+    parts = []
+    for side, column in ((1, right), (-1, left)):
+        top = cy - (len(column) - 1) * ROW / 2
+        for i, n in enumerate(column):
+            parts.append(neighbour_row(n, side, top + i * ROW, cy, width, box_left, box_right))
+    box = box_right - box_left
+    parts.append(
+        f'<g class="centre"><title>{escape(centre)}</title>'
+        f'<rect class="node centre {escape(kind)}" x="{box_left:.1f}" y="{cy - 17:.1f}" width="{box:.1f}" height="34" rx="17"/>'
+        f'<text class="centre-label" x="{width / 2:.1f}" y="{cy + 5:.1f}" text-anchor="middle">{escape(fits(centre, 15, box - 24))}</text></g>'
     )
-    inner = f"<title>{escape(tooltip)}</title>{shape}"
-    return f'<a href="{escape(href)}">{inner}</a>' if href else f"<g>{inner}</g>"
-
-
-def neighbourhood(centre: str, kind: str, neighbours: list[dict], width: int = 480, height: int = 320) -> Markup:
-    """The thing in the middle, its neighbours around it, one line per statement."""
-    cx, cy = width / 2, height / 2
-    rx, ry = width / 2 - 150, height / 2 - 45
-    edges, nodes = [], []
-    count = max(len(neighbours), 1)
-    for i, n in enumerate(neighbours):
-        angle = -math.pi / 2 + 2 * math.pi * i / count
-        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
-        mx, my = cx + (x - cx) * 0.62, cy + (y - cy) * 0.62
-        arrow = "→" if n["direction"] == "out" else "←"
-        edges.append(
-            f'<line class="edge" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
-            f'<text class="edge-label" x="{mx:.1f}" y="{my - 3:.1f}" text-anchor="middle">{escape(short(n["predicate"], 18))} {arrow}</text>'
-        )
-        tooltip = f'{n["text"]} ({n["kind"]}) — {n["predicate"]}'
-        side = 0 if abs(x - cx) < 12 else (1 if x > cx else -1)
-        nodes.append(node_shape(x, y, n["text"], n["kind"], n["href"], 9, tooltip, side))
-    nodes.append(node_shape(cx, cy, centre, kind + " centre", None, 16, centre))
-    body = "".join(edges) + "".join(nodes)
     return Markup(
-        f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(centre)} and its neighbours in the graph">{body}</svg>'
+        f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" viewBox="0 0 {width} {height:.0f}" '
+        f'role="img" aria-label="{escape(centre)} and its neighbours in the graph">{"".join(parts)}</svg>'
     )
 
 
+def neighbour_row(n: dict, side: int, y: float, cy: float, width: int, box_left: float, box_right: float) -> str:
+    """One neighbour: its circle and name, and the line (with the statement's name) to the centre."""
+    x = width - NODE_X if side > 0 else NODE_X
+    inner = x - side * 16  # where the straight stretch starts, beside the circle
+    bend = inner - side * LABEL_ROOM  # where it starts to curve into the centre box
+    end = box_right if side > 0 else box_left
+    middle = (bend + end) / 2
+    line = f'<path class="edge" d="M{x:.1f},{y:.1f} L{bend:.1f},{y:.1f} C{middle:.1f},{y:.1f} {middle:.1f},{cy:.1f} {end:.1f},{cy:.1f}"/>'
+    points_right = (n["direction"] == "out") == (side > 0)  # the arrow points from subject to object
+    predicate = fits(n["predicate"], 12, LABEL_ROOM - 18)
+    arrow_text = f"{predicate} →" if points_right else f"← {predicate}"
+    label_x, anchor = (inner, "end") if side > 0 else (inner, "start")
+    edge_label = f'<text class="edge-label" x="{label_x:.1f}" y="{y - 6:.1f}" text-anchor="{anchor}">{escape(arrow_text)}</text>'
+    name_x, name_anchor = (x + 14, "start") if side > 0 else (x - 14, "end")
+    name = fits(n["text"], 13, NODE_X - 24)
+    shape = (
+        f'<circle class="node {escape(n["kind"])}" cx="{x:.1f}" cy="{y:.1f}" r="9"/>'
+        f'<text class="node-label" x="{name_x:.1f}" y="{y + 5:.1f}" text-anchor="{name_anchor}">{escape(name)}</text>'
+    )
+    tooltip = f'<title>{escape(n["text"])} ({escape(n["kind"])}), {escape(n["predicate"])}</title>'
+    node = f'<a href="{escape(n["href"])}">{tooltip}{shape}</a>' if n.get("href") else f"<g>{tooltip}{shape}</g>"
+    return line + edge_label + node
+
+
+# ---- documents over time --------------------------------------------------------------------
 def parse_date(value: str) -> dt.date | None:
     """'1950-10-02', '1950-10-02T12:15:00', '1950-10' or '1950' -> a date (first day of the period)."""
     parts = value[:10].split("-")
@@ -65,42 +97,56 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def ticks(first: dt.date, last: dt.date, wanted: int = 6) -> list[dt.date]:
-    span = (last - first).days
-    step = max(1, math.ceil(span / wanted))
-    return [first + dt.timedelta(days=d) for d in range(0, span + 1, step)]
+def buckets(first: dt.date, last: dt.date) -> tuple[str, list[tuple[str, str, str]]]:
+    """('day' | 'month' | 'year' | 'decade', every period from first to last as (label, first
+    and last ISO prefix)): at most about 120 bars, whatever the span."""
+    days = (last - first).days
+    if days <= 62:
+        return "day", [((first + dt.timedelta(days=d)).isoformat(),) * 3 for d in range(days + 1)]
+    if days <= 6 * 366:
+        months, (y, m) = [], (first.year, first.month)
+        while (y, m) <= (last.year, last.month):
+            months.append((f"{y:04}-{m:02}",) * 3)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return "month", months
+    if last.year - first.year < 120:
+        return "year", [(f"{y:04}",) * 3 for y in range(first.year, last.year + 1)]
+    return "decade", [(f"{y:04}s", f"{y:04}", f"{y + 9:04}") for y in range(first.year // 10 * 10, last.year + 1, 10)]
 
 
-def timeline(documents: list[dict], width: int = 760) -> Markup | None:
-    """Each dated document as a point on a time axis, linked to its page; None if no dates."""
-    dated = [(parse_date(d["date"]), d) for d in documents if d.get("date")]
-    dated = [(when, d) for when, d in dated if when]
+def timeline(counts: list[tuple[str, int]], link, width: int = 760, height: int = 150) -> Markup | None:
+    """How many documents each day (or month, year, decade) has, as bars, each linked to the
+    list of its documents (`link(first, last)` gives the path for a period); None if no
+    document is dated."""
+    dated = [(parse_date(day), n) for day, n in counts]
+    dated = [(when, n) for when, n in dated if when]
     if not dated:
         return None
-    dated.sort(key=lambda item: (item[0], item[1]["title"]))
-    first = min(w for w, _ in dated) - dt.timedelta(days=1)
-    last = max(w for w, _ in dated) + dt.timedelta(days=1)
-    left, right, axis_y = 40, width - 40, 40
-    scale = (right - left) / max((last - first).days, 1)
-    x_of = lambda when: left + (when - first).days * scale  # noqa: E731
+    unit, periods = buckets(min(w for w, _ in dated), max(w for w, _ in dated))
+    totals = dict.fromkeys((p[1] for p in periods), 0)
+    starts = sorted(totals)
+    for when, n in dated:
+        key = when.isoformat()[: len(starts[0])]
+        totals[starts[bisect.bisect_right(starts, key) - 1]] += n
+    left, right, top, axis_y = 40, width - 20, 18, height - 30
+    slot = (right - left) / len(periods)
+    bar = max(min(slot * 0.8, 40), 1)
+    highest = max(totals.values())
     parts = [f'<line class="axis" x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}"/>']
-    for tick in ticks(first, last):
-        x = x_of(tick)
-        parts.append(f'<line class="tick" x1="{x:.1f}" y1="{axis_y - 4}" x2="{x:.1f}" y2="{axis_y + 4}"/>')
-        parts.append(f'<text class="tick-label" x="{x:.1f}" y="{axis_y - 10}" text-anchor="middle">{tick.isoformat()}</text>')
-    for row, (when, d) in enumerate(dated):
-        x, y = x_of(when), axis_y + 28 + row * 24
-        anchor = "start" if x < width * 0.6 else "end"
-        label_x = x + 10 if anchor == "start" else x - 10
-        parts.append(f'<line class="stem" x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{y:.1f}"/>')
-        label = f'{when.isoformat()} · {short(d["title"], 60)}'
-        parts.append(
-            f'<a href="{escape(d["href"])}"><title>{escape(d["title"])}</title>'
-            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="6"/>'
-            f'<text class="point-label" x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text></a>'
-        )
-    height = axis_y + 28 + len(dated) * 24
+    every = max(1, math.ceil(len(periods) / 8))  # at most about 8 period labels
+    for i, (label, start, end) in enumerate(periods):
+        n = totals[start]
+        x = left + i * slot + (slot - bar) / 2
+        if i % every == 0:
+            parts.append(f'<text class="tick-label" x="{x + bar / 2:.1f}" y="{axis_y + 16}" text-anchor="middle">{label}</text>')
+        if not n:
+            continue
+        h = max((axis_y - top) * n / highest, 2)
+        title = f"{label}: {n} document{'' if n == 1 else 's'}"
+        count = f'<text class="bar-count" x="{x + bar / 2:.1f}" y="{axis_y - h - 4:.1f}" text-anchor="middle">{n}</text>' if bar >= 14 else ""
+        parts.append(f'<a href="{escape(link(start, end))}"><title>{escape(title)}</title>'
+                     f'<rect class="bar" x="{x:.1f}" y="{axis_y - h:.1f}" width="{bar:.1f}" height="{h:.1f}"/>{count}</a>')
     return Markup(
-        f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="the documents on a timeline">{"".join(parts)}</svg>'
+        f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" data-unit="{unit}" aria-label="documents by {unit}">{"".join(parts)}</svg>'
     )

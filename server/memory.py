@@ -1,5 +1,5 @@
-"""What the server keeps for the build it serves: the pages (`cache.PageCache`) and the front's
-answers (`front.AnswerCache`) share this table.
+"""What the server keeps for the build it serves: the front's answers (`front.AnswerCache`:
+query results and pages, the only cache of either).
 
 Values are kept for one build at a time: the first look with another build's name drops the
 rest (nothing made from an old build can be served again), and a value made from a build

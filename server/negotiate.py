@@ -1,9 +1,16 @@
-"""Content negotiation, once, for the endpoint and the linked-data pages.
+"""Formats and content negotiation, once, for the endpoint and the linked-data pages.
 
 Formats are values: pyoxigraph's `RdfFormat` and `QueryResultsFormat` (with their
-`media_type` and `file_extension`), plus `HTML` for pages. `negotiate()` picks the best of
-the formats a view offers for an Accept header (q-values, `type/*`, `*/*`), or the one a
-`format=` parameter or file extension names explicitly; None means 406.
+`media_type`, `file_extension` and W3C `iri`), plus `PageFormat`s (HTML, JSON) for pages.
+`TABLE` is the one table of what else a format is called: the short names clients put in
+`format=`/`output=`/`results=` and in file extensions (SPARQLWrapper's `xml`, `n3`,
+`rdf+xml`, `json-ld`; Fuseki's and Virtuoso's), and the other media types they send for it.
+A name means a format only among the formats a view offers, so `xml` is SPARQL results XML
+for a SELECT and RDF/XML for a CONSTRUCT, and `application/json` is SPARQL JSON results, JSON-LD
+or plain JSON, whichever the view offers.
+
+`negotiate()` picks the best offered format for an Accept header (q-values, `type/*`,
+`*/*`), or the one a `format=` value or file extension names; None means 406.
 """
 
 from __future__ import annotations
@@ -25,53 +32,32 @@ class PageFormat:
 HTML = PageFormat("text/html", "html", "HTML")
 JSON = PageFormat("application/json", "json", "JSON")
 
-# extra media types clients send for the same formats
-ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "text/xml": "application/sparql-results+xml",
-    "application/xml": "application/sparql-results+xml",
-    "text/plain": "application/n-triples",
-    "application/x-turtle": "text/turtle",
-    "application/xhtml+xml": "text/html",
-    "application/json-ld": "application/ld+json",
-    "text/n3": "text/turtle",
+R, G = ox.QueryResultsFormat, ox.RdfFormat
+# format -> (short names and extensions, other media types clients send for it)
+TABLE: dict = {
+    R.JSON: (("json", "srj"), ("application/json",)),
+    R.XML: (("xml", "srx"), ("application/xml", "text/xml")),
+    R.CSV: (("csv",), ()),
+    R.TSV: (("tsv",), ()),
+    G.TURTLE: (("ttl", "turtle", "n3"), ("application/x-turtle", "text/n3", "text/rdf+n3")),
+    G.N_TRIPLES: (("nt", "ntriples", "n-triples"), ("text/plain",)),
+    G.JSON_LD: (("jsonld", "json-ld", "json"), ("application/json", "application/json-ld")),
+    G.RDF_XML: (("rdf", "xml", "rdfxml", "rdf+xml", "owl"), ("application/xml", "text/xml")),
+    G.TRIG: (("trig",), ("application/x-trig",)),
+    G.N_QUADS: (("nq", "nquads", "n-quads"), ("text/x-nquads",)),
+    HTML: (("html", "htm"), ("application/xhtml+xml",)),
+    JSON: (("json",), ()),
 }
-# short names accepted by `format=` and file extensions
-SHORT_NAMES = {
-    "json": "application/sparql-results+json",
-    "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "nq": "application/n-quads",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "html": "text/html",
-}
+QUERY_RESULT_FORMATS = [R.JSON, R.XML, R.CSV, R.TSV]
+GRAPH_FORMATS = [G.TURTLE, G.N_TRIPLES, G.JSON_LD, G.RDF_XML, G.TRIG, G.N_QUADS]
+# a thing's description, in order of preference for clients that accept anything
+THING_FORMATS = [HTML, G.TURTLE, G.JSON_LD, G.N_TRIPLES, G.RDF_XML]
+RDF_ONLY = THING_FORMATS[1:]
 
-QUERY_RESULT_FORMATS = [
-    ox.QueryResultsFormat.JSON,
-    ox.QueryResultsFormat.XML,
-    ox.QueryResultsFormat.CSV,
-    ox.QueryResultsFormat.TSV,
-]
-GRAPH_FORMATS = [
-    ox.RdfFormat.TURTLE,
-    ox.RdfFormat.N_TRIPLES,
-    ox.RdfFormat.JSON_LD,
-    ox.RdfFormat.RDF_XML,
-    ox.RdfFormat.TRIG,
-    ox.RdfFormat.N_QUADS,
-]
+
+def extension(fmt) -> str:
+    """The file extension a page's alternate in `fmt` is served under."""
+    return fmt.file_extension
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -92,7 +78,7 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
                     q = max(0.0, min(1.0, float(value)))
                 except ValueError:
                     q = 0.0
-        ranges.append((ALIASES.get(media, media), q, index))
+        ranges.append((media, q, index))
     # more specific ranges first among equal q: type/sub > type/* > */*
     ranges.sort(key=lambda r: (-r[1], r[0].count("*"), r[2]))
     return [(media, q) for media, q, _ in ranges]
@@ -104,10 +90,24 @@ def essence(fmt) -> str:
 
 
 def by_name(name: str, offered):
-    """The offered format a `format=` value or file extension names, or None."""
+    """The offered format a `format=` value or file extension names (or its media type), or None."""
     name = name.strip().lower()
-    media = SHORT_NAMES.get(name, ALIASES.get(name, name))
-    return next((f for f in offered if essence(f) == media), None)
+    offered = list(offered)
+    for fmt in offered:
+        if name == essence(fmt) or name in TABLE.get(fmt, ((), ()))[0]:
+            return fmt
+    return next((fmt for fmt in offered if name in TABLE.get(fmt, ((), ()))[1]), None)
+
+
+def matching(media: str, offered):
+    """The first offered format a media range stands for: its own type first, then an alias."""
+    if media == "*/*":
+        return offered[0] if offered else None
+    if media.endswith("/*"):
+        major = media[:-2]
+        return next((f for f in offered if essence(f).split("/")[0] == major), None)
+    direct = next((f for f in offered if essence(f) == media), None)
+    return direct or next((f for f in offered if media in TABLE.get(f, ((), ()))[1]), None)
 
 
 def negotiate(accept: str | None, offered, explicit: str | None = None):
@@ -118,18 +118,19 @@ def negotiate(accept: str | None, offered, explicit: str | None = None):
     offered = list(offered)
     if explicit:
         return by_name(explicit, offered)
-    best, best_q = None, 0.0
     for media, q in parse_accept(accept):
-        if q <= best_q or q == 0.0:
-            continue
-        for fmt in offered:
-            major = essence(fmt).split("/")[0]
-            if media in ("*/*", essence(fmt)) or media == f"{major}/*":
-                best, best_q = fmt, q
-                break
-    return best
+        if q > 0.0:
+            fmt = matching(media, offered)
+            if fmt is not None:
+                return fmt
+    return None
 
 
 def content_type(fmt) -> str:
     media = essence(fmt)
     return media + "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else media
+
+
+def family(form: str | None) -> list:
+    """The formats the results of a query form can take."""
+    return QUERY_RESULT_FORMATS if form in ("SELECT", "ASK") else GRAPH_FORMATS

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from archivekg.extract.vocab import KG, ONTOLOGY_GRAPH, PREFIXES
+from archivekg.server import urls
 from archivekg.server.negotiate import HTML, content_type, negotiate
 from archivekg.server.storage import get_storage
 
@@ -170,7 +171,7 @@ def respond(fmt) -> Response:
         body = ox.serialize(sorted(triples, key=str), format=fmt, prefixes=prefixes if fmt != ox.RdfFormat.N_TRIPLES else None)
     response = Response(body, 200, content_type=content_type(fmt))
     response.vary.add("Accept")
-    response.headers["Link"] = ", ".join(f'</ontology.{ext}>; rel="alternate"; type="{f.media_type}"' for f, ext in zip(OFFERED, EXTENSIONS))
+    response.headers["Link"] = ", ".join(f'<{urls.path(f"/ontology.{ext}")}>; rel="alternate"; type="{f.media_type}"' for f, ext in zip(OFFERED, EXTENSIONS))
     return response
 
 
@@ -191,4 +192,4 @@ def term(name: str):
     """`{base}ontology/Claim` -> the term's place on the page (for clients that drop `#`)."""
     if name not in KG.terms:
         abort(404)
-    return redirect(f"/ontology#{name}", 303)
+    return redirect(f"{urls.ontology()}#{name}", 303)

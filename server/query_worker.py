@@ -1,31 +1,40 @@
 """Query workers: processes that run user queries where they can really be stopped.
 
-pyoxigraph's Python API cannot interrupt a query, so every query that comes from outside
-runs in a worker process holding its own read-only store. The server waits for the answer
-up to the time limit; past it, the worker is killed (SIGKILL: a read-only RocksDB needs no
-cleanup) and a fresh one takes its place. Other requests keep being answered by the other
-workers meanwhile. Workers are started with 'spawn' (RocksDB and threads do not survive
-fork), reopen their store when a new build is swapped in, and exit when the server does
-(their pipe closes).
+pyoxigraph's Python API cannot interrupt a query, so every query that comes from outside runs
+in a worker process holding its own read-only store. Each worker runs one query at a time;
+several run at once. Limits, all enforced from outside the query:
+
+- time: past `timeout` the worker is killed (SIGKILL: a read-only RocksDB needs no cleanup)
+  and a fresh one takes its place;
+- memory: a worker's data segment is capped (RLIMIT_DATA, `memory_bytes`); a query that needs
+  more makes the worker abort, and the client is told so;
+- network: workers are sealed off the network (`sandbox.py`); only the separate pool for
+  federated queries, which the check proved safe, may connect;
+- a reserve: at most `size - reserve` queries may run longer than `LONG_SECONDS` at once, so
+  small queries always find a worker; a query past that mark with the long lane full is stopped
+  and told the server is busy. Waiting for a worker is bounded too (`max_waiting` requests,
+  `max_wait` seconds), and a query that never ran is told so, not that it ran too long.
+
+The pool (`worker_pool.py`) decides which worker runs what. The server talks to a worker over a socket pair with `execution.Job`/`Outcome` frames; the
+front awaits the answer on its event loop (`run_async`), Flask threads block (`run`). Workers
+are fresh `python -c` processes (not forks: RocksDB and threads do not survive fork), reopen
+their store when a new build is swapped in, and exit when the server does (their socket closes).
 """
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
-import weakref
-from multiprocessing.connection import Connection
 
-from archivekg.server.execution import Job, Outcome, apply_update, execute
+from archivekg.server.execution import FRAME, Job, Outcome
 
-
-ENTRY_POINT = (
-    "import sys; from multiprocessing.connection import Connection; "
-    "from archivekg.server.query_worker import serve; serve(Connection(int(sys.argv[1])))"
-)
+ENTRY_POINT = "import sys; from archivekg.server.query_worker import serve; serve(int(sys.argv[1]), sys.argv[2] == 'net', int(sys.argv[3]))"
+LONG_SECONDS = 1.0
+READY = b"R"  # the first byte a worker sends, once Python has started and imported what it needs
+START_SECONDS = 60.0  # a worker not ready by then is given up
 
 
 class QueryTimeout(Exception):
@@ -33,166 +42,205 @@ class QueryTimeout(Exception):
 
 
 class WorkersBusy(Exception):
-    """Every worker stayed busy for the whole time limit."""
+    """No worker could take the query in time; it never ran."""
+
+
+class LongLaneFull(Exception):
+    """The query ran past LONG_SECONDS while the other workers were busy with long queries."""
 
 
 class WorkerFailed(Exception):
-    """A worker died while running the query (out of memory, or a crash in the store)."""
+    """A worker died while running the query; `memory` says whether it ran out of memory."""
+
+    def __init__(self, message: str, memory: bool = False):
+        super().__init__(message)
+        self.memory = memory
 
 
-def serve(connection) -> None:
-    """A worker's life: read jobs from the pipe, answer each, until the pipe closes."""
+def serve(fd: int, networked: bool, memory_bytes: int) -> None:
+    """A worker's life: read jobs from the socket, answer each, until it closes."""
+    import resource
+
+    from archivekg.server.sandbox import seal_network
+
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    if not networked:
+        seal_network()
+    connection = socket.socket(fileno=fd)
     import pyoxigraph as ox
 
+    from archivekg.server.execution import answer, apply_update
+    from archivekg.server.query_text import preload
+
+    preload()  # the second reader of SERVICE checks, built now: not on some query's time
+    connection.sendall(READY)  # imported: the pool may give this worker jobs now
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
-            kind, payload = connection.recv()
+            header, body = _read_frame(connection)
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            if kind == "update":
-                outcome = apply_update(*payload)
+            job = Job.unframe(header, body)
+            if job.kind == "update":
+                outcome = apply_update(job)
             else:
-                job: Job = payload
                 if opened is None or opened[0] != job.store_path:
                     opened = None  # release the old build before opening the new one
                     opened = (job.store_path, ox.Store.read_only(job.store_path))
-                outcome = execute(opened[1], job)
+                outcome = answer(opened[1], job, networked)
         except Exception as err:  # the worker answers every job, whatever happens
-            outcome = Outcome("error", message=f"the query could not be run: {type(err).__name__}: {err}")
+            outcome = Outcome("error", message=f"the query could not be run: {type(err).__name__}: {str(err)[:300]}")
         try:
-            connection.send(outcome)
-        except (OSError, ValueError):
+            connection.sendall(outcome.frame())
+        except OSError:
             return
 
 
+def _read_frame(connection: socket.socket) -> tuple[bytes, bytes]:
+    data = connection.recv(65536)  # a job usually comes whole in one read
+    if len(data) < FRAME.size:
+        if not data:
+            raise EOFError()
+        data += _read_exactly(connection, FRAME.size - len(data))
+    header_size, body_size = FRAME.unpack_from(data)
+    end = FRAME.size + header_size + body_size
+    if len(data) < end:
+        data += _read_exactly(connection, end - len(data))
+    return data[FRAME.size : FRAME.size + header_size], data[FRAME.size + header_size : end]
+
+
+def _read_exactly(connection: socket.socket, size: int) -> bytes:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        n = connection.recv_into(view[got:])
+        if not n:
+            raise EOFError()
+        got += n
+    return bytes(buffer)
+
+
 class Worker:
-    """One worker process and the server's end of its socket.
+    """One worker process and the server's end of its socket (non-blocking)."""
 
-    Started as a fresh `python -c` rather than with multiprocessing's 'spawn', which would
-    re-run the server's main module (the CLI) in the child.
-    """
-
-    def __init__(self):
+    def __init__(self, networked: bool, memory_bytes: int):
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", ENTRY_POINT, str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
+                [sys.executable, "-c", ENTRY_POINT, str(theirs.fileno()), "net" if networked else "sealed", str(memory_bytes)],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
             )
-        self.connection = Connection(ours.detach())
+        ours.setblocking(False)
+        self.socket = ours
+        self.link: WorkerLink | None = None  # set once the event loop owns the socket
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stopped_for: str | None = None  # why the server killed it: "timeout" or "long"
+        self.used = False  # has answered a job (its store is open and warm)
+        self.spare = False  # started ahead, to take a killed worker's place
 
-    def run(self, kind: str, payload, deadline: float) -> Outcome | None:
-        """The outcome, or None if the deadline passed first (the caller must then kill)."""
-        self.connection.send((kind, payload))
-        if not self.connection.poll(max(0.0, deadline - time.monotonic())):
-            return None
-        return self.connection.recv()
+    def stop(self, reason: str) -> None:
+        """Kill the process; whoever waits on the socket then sees it close."""
+        if self.stopped_for is None:
+            self.stopped_for = reason
+        try:
+            self.process.kill()
+        except OSError:  # pragma: no cover - already gone
+            pass
 
-    def kill(self) -> None:
-        self.connection.close()
-        self.process.kill()
+    def close(self) -> None:
+        self.stop("closed")
+        if self.link is None:
+            self.socket.close()
+        else:
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is self.loop:
+                self.link.transport.close()
+            else:
+                try:
+                    self.loop.call_soon_threadsafe(self.link.transport.close)
+                except RuntimeError:  # the loop is closed: the socket goes with it
+                    self.socket.close()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not refused
             pass
 
+    def wait_ready(self) -> bool:
+        """Block until the worker says it is ready (True), or dies or takes too long (False)."""
+        import select
 
-class WorkerPool:
-    """`idle` warm workers are kept ready beside the running ones; up to `limit` run at once,
-    the rest wait their turn. The most recently used worker goes first (its store is warm)."""
-
-    def __init__(self, idle: int = 2, limit: int = 4):
-        self.idle_target = idle
-        self.limit = limit
-        self._idle: list[Worker] = []
-        self._running = 0
-        self._condition = threading.Condition()
-        # end the idle workers when the pool is dropped (an app thrown away) or at exit
-        self._finalizer = weakref.finalize(self, _end_all, self._idle)
-
-    def warm(self) -> None:
-        """Start the idle workers now (so the first query does not wait for Python to start)."""
-        with self._condition:
-            self._top_up()
-
-    def _top_up(self) -> None:
-        """Keep `idle` workers ready beside the running ones (within `limit`); call with the lock.
-        Starting one only launches the interpreter: it imports while its first job waits."""
-        while len(self._idle) < self.idle_target and len(self._idle) + self._running < self.limit:
-            self._idle.insert(0, Worker())  # at the back of the line: warm workers go first
-
-    def run(self, job: Job, timeout: float) -> Outcome:
-        return self._run("query", job, timeout)
-
-    def update(self, store_path: str, text: str, prefixes: dict[str, str], timeout: float) -> Outcome:
-        return self._run("update", (store_path, text, prefixes), timeout)
-
-    def _run(self, kind: str, payload, timeout: float) -> Outcome:
-        deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline)
+        readable, _, _ = select.select([self.socket], [], [], START_SECONDS)
         try:
-            outcome = worker.run(kind, payload, deadline)
-        except (OSError, EOFError, ValueError) as err:
-            self._discard(worker)
-            raise WorkerFailed(str(err) or type(err).__name__) from None
-        except BaseException:
-            self._discard(worker)
-            raise
-        if outcome is None:
-            self._discard(worker)
-            raise QueryTimeout()
-        self._release(worker)
-        return outcome
+            return bool(readable) and self.socket.recv(1) == READY
+        except OSError:
+            return False
 
-    def _acquire(self, deadline: float) -> Worker:
-        with self._condition:
-            while not self._idle and self._running >= self.limit:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise WorkersBusy()
-                self._condition.wait(remaining)
-            self._running += 1
-            if self._idle:
-                worker = self._idle.pop()
-                self._top_up()  # the next request finds a warm worker too
-                return worker
+    def died_of_memory(self) -> bool:
         try:
-            worker = Worker()
-            with self._condition:
-                self._top_up()
-            return worker
-        except Exception:
-            with self._condition:
-                self._running -= 1
-                self._condition.notify()
-            raise
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return False
+        return code == -signal.SIGABRT
 
-    def _release(self, worker: Worker) -> None:
-        with self._condition:
-            self._running -= 1
-            if len(self._idle) <= self.idle_target:
-                self._idle.append(worker)  # next in line: it has the store open and warm
-                worker = None
-            self._condition.notify()
-        if worker is not None:
-            worker.kill()  # more than needed: end it
+    async def call(self, frame: bytes) -> Outcome:
+        """Send a job and await its outcome on the running loop. The first call hands the socket
+        to the loop for good (uvloop then reads it in C, with no per-call registration)."""
+        if self.link is None:
+            loop = asyncio.get_running_loop()
+            _, self.link = await loop.connect_accepted_socket(WorkerLink, self.socket)
+            self.loop = loop
+        self.used = True
+        return await self.link.call(frame)
 
-    def _discard(self, worker: Worker) -> None:
-        """Kill a worker that overran or failed, and put a fresh one in its place."""
-        worker.kill()
-        with self._condition:
-            self._running -= 1
-            self._top_up()
-            self._condition.notify()
-
-    def close(self) -> None:
-        with self._condition:
-            _end_all(self._idle)
+    def call_blocking(self, frame: bytes, timeout: float) -> Outcome:
+        self.used = True
+        self.socket.settimeout(timeout)
+        try:
+            self.socket.sendall(frame)
+            header, body = _read_frame(self.socket)
+        except TimeoutError:
+            self.stop("timeout")
+            raise EOFError() from None
+        finally:
+            self.socket.setblocking(False)
+        return Outcome.unframe(header, body)
 
 
-def _end_all(workers: list[Worker]) -> None:
-    while workers:
-        workers.pop().kill()
+class WorkerLink(asyncio.Protocol):
+    """The event loop's end of a worker's socket: reads outcome frames as they arrive."""
+
+    def __init__(self):
+        self.transport = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def call(self, frame: bytes) -> asyncio.Future:
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(frame)
+        return self.waiter
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        if len(buffer) < FRAME.size:
+            return
+        header_size, body_size = FRAME.unpack_from(buffer)
+        end = FRAME.size + header_size + body_size
+        if len(buffer) < end:
+            return
+        outcome = Outcome.unframe(bytes(buffer[FRAME.size : FRAME.size + header_size]), bytes(buffer[FRAME.size + header_size : end]))
+        self.buffer = bytearray()
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(outcome)
+
+    def connection_lost(self, exc) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(EOFError())

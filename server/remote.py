@@ -22,35 +22,27 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from archivekg.extract.vocab import PREFIXES
-from archivekg.server.storage import QueryError
+from archivekg.server.execution import Job, Outcome, answer
+from archivekg.server.negotiate import GRAPH_FORMATS, QUERY_RESULT_FORMATS, by_name
+from archivekg.server.storage import Capabilities, QueryError, Storage
 from archivekg.settings import Settings
 
 BUILD_ID_SECONDS = 10.0
 KG_SHA256 = "https://w3id.org/archivekg/ontology#sha256"
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
 
 
 class RemoteUnavailableError(QueryError):
     """The remote endpoint could not be reached or failed; not the query's fault."""
 
+    unavailable = True
+
 
 @dataclass
-class RemoteStorage:
+class RemoteStorage(Storage):
     endpoint: str
     settings: Settings
+    capabilities = Capabilities(embedded=False, remote=True, writable=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RemoteStorage":
@@ -80,11 +72,34 @@ class RemoteStorage:
         self._build_id = (now, build_id)
         return build_id
 
-    def close(self) -> None:
-        """Nothing to stop: no worker processes serve a remote store."""
+    def current_build(self) -> str | None:
+        """The last build id asked for, if recent; else None, and it is asked again in the background."""
+        cached = getattr(self, "_build_id", None)
+        if cached and time.monotonic() - cached[0] < BUILD_ID_SECONDS:
+            return cached[1]
+        if not getattr(self, "_refreshing", False):
+            import threading
 
-    def prefixes(self) -> dict[str, str]:
-        return dict(PREFIXES)
+            self._refreshing = True
+
+            def refresh():
+                try:
+                    self.build_id
+                finally:
+                    self._refreshing = False
+
+            threading.Thread(target=refresh, name="archivekg-remote-build", daemon=True).start()
+        return None
+
+    def run_query(self, job: Job) -> Outcome:
+        """Checked here (SERVICE allow-list, caps), evaluated by the remote store, which does
+        its own federation: no worker, the remote store's own time limit applies."""
+        return answer(self, job, networked=True)
+
+    async def run_query_async(self, job: Job) -> Outcome:
+        import asyncio
+
+        return await asyncio.get_running_loop().run_in_executor(None, self.run_query, job)
 
     def query(self, text: str, **options):
         """Run `text` remotely; options as for `pyoxigraph.Store.query` (prefixes, default_graph,
@@ -112,10 +127,11 @@ class RemoteStorage:
             with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
                 return response.read(), response.headers.get_content_type()
         except urllib.error.HTTPError as err:
-            detail = err.read(2000).decode("utf-8", "replace").strip()
-            if 400 <= err.code < 500:
+            if 400 <= err.code < 500:  # the configured store's word on the query (its syntax error): its first lines
+                detail = err.read(2000).decode("utf-8", "replace").strip()[:500]
                 raise QueryError(detail or f"the remote endpoint refused the query (HTTP {err.code})") from None
-            raise RemoteUnavailableError(f"the remote SPARQL endpoint failed (HTTP {err.code}): {detail[:300]}") from None
+            # a failure's body is not passed on (it may hold what a SERVICE call brought back)
+            raise RemoteUnavailableError(f"the remote SPARQL endpoint failed (HTTP {err.code})") from None
         except TimeoutError:
             raise RemoteUnavailableError(
                 f"the remote SPARQL endpoint did not answer within the {self.settings.timeout:g} s limit; make the query more selective"
@@ -125,12 +141,15 @@ class RemoteStorage:
 
 
 def parse_results(body: bytes, content_type: str):
-    """The remote answer as pyoxigraph results: solutions, a boolean, or triples."""
+    """The remote answer as pyoxigraph results: solutions, a boolean, or triples (its format read
+    from its media type by the format table, `negotiate.py`, aliases included)."""
+    results = by_name(content_type, QUERY_RESULT_FORMATS)
+    graph = by_name(content_type, GRAPH_FORMATS)
     try:
-        if content_type in RESULT_FORMATS:
-            return ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
-        if content_type in GRAPH_FORMATS:
-            return _as_query_triples(ox.parse(body, format=GRAPH_FORMATS[content_type]))
+        if results is not None:
+            return ox.parse_query_results(body, format=results)
+        if graph is not None:
+            return _as_query_triples(ox.parse(body, format=graph))
     except SyntaxError as err:
         raise RemoteUnavailableError(f"the remote endpoint sent results that do not parse: {err}") from None
     raise RemoteUnavailableError(f"the remote endpoint answered with {content_type!r}, not SPARQL results")

@@ -1,8 +1,14 @@
 """The renderers: one per format, chosen by content negotiation (datasette's `renderer.py`).
 
 A view builds one `Page` (a template and its data for people, the triples for machines)
-and hands it to `respond()`, which negotiates, renders, and adds `Vary` and `Link:
-rel="alternate"` headers. No view branches on formats itself.
+and hands it to `respond()`, which negotiates, renders, and adds `Vary` and a `Link:
+rel="alternate"` header. No view branches on formats itself.
+
+The Link header names the other forms (`rel="alternate"`), in one header; the JSON-LD answer
+names only the HTML page, because pyld's document loader (3.3) fails on a JSON-LD response
+with two `rel="alternate"` links.
+XML formats cannot carry some characters at all (U+0001..U+001F but tab and line breaks):
+the RDF/XML form replaces them with U+FFFD and says how many (X-Archivekg-Replaced-Characters).
 """
 
 from __future__ import annotations
@@ -16,12 +22,10 @@ from flask import Response, abort, render_template, request
 
 from archivekg.extract.vocab import PREFIXES
 from archivekg.server.cache import cached_page
-from archivekg.server.negotiate import HTML, JSON, PageFormat, content_type, essence, negotiate
+from archivekg.server.execution import XML_FORBIDDEN, REPLACEMENT
+from archivekg.server.negotiate import HTML, JSON, RDF_ONLY, THING_FORMATS, content_type, essence, negotiate
 
-# formats of a thing's description, in order of preference for clients that accept anything
-THING_FORMATS = [HTML, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML]
-RDF_ONLY = THING_FORMATS[1:]
-EXTENSION_OF = {HTML: "html", ox.RdfFormat.TURTLE: "ttl", ox.RdfFormat.JSON_LD: "jsonld", ox.RdfFormat.N_TRIPLES: "nt", ox.RdfFormat.RDF_XML: "rdf"}
+__all__ = ["Page", "RDF_ONLY", "THING_FORMATS", "respond"]
 
 
 @dataclass
@@ -57,11 +61,17 @@ def jsonld(triples: list[ox.Triple]) -> bytes:
 
 def render_rdf(page: Page, fmt) -> Response:
     triples = page.triples()
+    replaced = 0
     if fmt == ox.RdfFormat.JSON_LD:
         body = jsonld(triples)
     else:
         body = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
-    return Response(body, page.status, content_type=content_type(fmt))
+        if fmt == ox.RdfFormat.RDF_XML:
+            body, replaced = XML_FORBIDDEN.subn(REPLACEMENT, body)
+    response = Response(body, page.status, content_type=content_type(fmt))
+    if replaced:
+        response.headers["X-Archivekg-Replaced-Characters"] = str(replaced)
+    return response
 
 
 RENDERERS = {HTML: render_html, JSON: render_json, **{f: render_rdf for f in RDF_ONLY}}
@@ -72,21 +82,10 @@ def not_acceptable(offered) -> Response:
     return Response(f"none of the formats you accept is available here; ask for one of: {names}\n", 406, mimetype="text/plain")
 
 
-# negotiate.py reads `application/json` (and `json`) as SPARQL results JSON, the endpoint's
-# meaning; for pages that JSON is plain JSON, so pages negotiate on this stand-in for it
-JSON_AS_NEGOTIATED = PageFormat("application/sparql-results+json", "json", "JSON")
-
-
-def choose(offered, explicit: str | None):
-    standing_in = [JSON_AS_NEGOTIATED if f == JSON else f for f in offered]
-    fmt = negotiate(request.headers.get("Accept"), standing_in, explicit)
-    return JSON if fmt == JSON_AS_NEGOTIATED else fmt
-
-
 def respond(page: Page, offered, explicit: str | None = None) -> Response:
     """Negotiate a format among `offered` (or take the `explicit` one) and render the page,
     or answer it from the page cache (`cache.py`: one place for every page, with ETags)."""
-    fmt = choose(offered, explicit)
+    fmt = negotiate(request.headers.get("Accept"), offered, explicit)
     return cached_page(essence(fmt) if fmt is not None else None, lambda: render(page, offered, fmt))
 
 
@@ -95,7 +94,9 @@ def render(page: Page, offered, fmt) -> Response:
         abort(404)
     response = not_acceptable(offered) if fmt is None else RENDERERS[fmt](page, fmt)
     response.vary.add("Accept")
-    links = [f'<{path}>; rel="alternate"; type="{essence(f)}"' for f in offered for ext, path in page.alternates.items() if EXTENSION_OF.get(f) == ext and f != fmt]
-    if links:
-        response.headers["Link"] = ", ".join(links)
+    others = [f for f in offered if f != fmt and f.file_extension in page.alternates]
+    if fmt == ox.RdfFormat.JSON_LD:  # pyld's loader fails on two rel="alternate" links: name the page only
+        others = [f for f in others if f == HTML]
+    if others:
+        response.headers["Link"] = ", ".join(f'<{page.alternates[f.file_extension]}>; rel="alternate"; type="{essence(f)}"' for f in others)
     return response

@@ -35,6 +35,11 @@ def humanize(local: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 figure', '2 figures', '0 figures' (`plural` for words that do not just take an s)."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 

@@ -8,14 +8,14 @@ so they are named here and not in `extract/vocab.py`.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, request, stream_with_context
 
-from archivekg.commands import export_bytes
-from archivekg.extract.vocab import PREFIXES, RDF, XSD
+from archivekg.extract.vocab import PREFIXES, RDF
 from archivekg.server import urls
 from archivekg.server.describe import select
 from archivekg.server.negotiate import content_type
 from archivekg.server.render import RDF_ONLY, Page, respond
+from archivekg.server.service_description import integer
 from archivekg.server.storage import get_storage
 
 blueprint = Blueprint("void", __name__)
@@ -29,28 +29,24 @@ def term(namespace: str, name: str) -> ox.NamedNode:
     return ox.NamedNode(namespace + name)
 
 
-def integer(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=XSD.integer)
-
-
 def void_triples() -> list[ox.Triple]:
     base = urls.base_iri()
     dataset = ox.NamedNode(base + "dataset")
-    count = lambda q: int(select(q)[0]["n"].value)  # noqa: E731
+    stats = get_storage().statistics()
     facts = [
         (RDF.type, term(VOID, "Dataset")),
         (term(DCTERMS, "title"), ox.Literal("archivekg: a knowledge graph of archival documents", language="en")),
         (term(DCTERMS, "description"), ox.Literal("Entities, documents, claims and military figures extracted from archival documents, with their sources.", language="en")),
         (term(VOID, "sparqlEndpoint"), ox.NamedNode(base + "sparql")),
         (term(VOID, "uriSpace"), ox.Literal(base + "id/")),
-        (term(VOID, "triples"), integer(count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))),
-        (term(VOID, "entities"), integer(count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(ISIRI(?s)) }"))),
-        (term(VOID, "distinctSubjects"), integer(count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))),
-        (term(VOID, "properties"), integer(count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"))),
+        (term(VOID, "triples"), integer(stats["triples"])),
+        (term(VOID, "entities"), integer(stats["entities"])),
+        (term(VOID, "distinctSubjects"), integer(stats["distinctSubjects"])),
+        (term(VOID, "properties"), integer(stats["properties"])),
         (term(VOID, "rootResource"), ox.NamedNode(base)),
         (term(VOID, "uriLookupEndpoint"), ox.NamedNode(base + "search?q=")),
     ]
-    facts += [(term(VOID, "dataDump"), ox.NamedNode(base + urls.dump(ext).lstrip("/"))) for ext in DUMPS]
+    facts += [(term(VOID, "dataDump"), ox.NamedNode(base + f"download/dataset.{ext}")) for ext in DUMPS]
     facts += [(term(VOID, "vocabulary"), ox.NamedNode(namespace)) for namespace in sorted(PREFIXES.values())]
     rows = select("SELECT ?e WHERE { ?e a schema:Person ; rdfs:label ?l } ORDER BY ?l LIMIT 1")
     facts += [(term(VOID, "exampleResource"), r["e"]) for r in rows]
@@ -62,24 +58,24 @@ def void_triples() -> list[ox.Triple]:
 def void(extension: str | None = None):
     if extension is not None and extension not in ("ttl", "jsonld", "nt", "rdf"):
         abort(404)
-    alternates = {ext: f"/.well-known/void.{ext}" for ext in ("ttl", "jsonld", "nt", "rdf")}
+    alternates = {ext: urls.path(f"/.well-known/void.{ext}") for ext in ("ttl", "jsonld", "nt", "rdf")}
     return respond(Page(triples=void_triples, alternates=alternates), RDF_ONLY, explicit=extension or request.args.get("format"))
 
 
 @blueprint.route("/download/dataset.<extension>")
 def dump(extension: str):
+    """The whole dataset, streamed from the store a batch at a time (never whole in memory)."""
     fmt = DUMPS.get(extension)
     if fmt is None:
         abort(404)
     storage = get_storage()
-    if not hasattr(storage, "store"):  # served from a remote SPARQL store (`serve --endpoint`)
+    if not storage.capabilities.embedded:  # served from a remote SPARQL store (`serve --endpoint`)
         return Response(
             "this server reads a remote SPARQL store: download the dataset from that store "
             "(or run `archivekg export` where the build was made)\n",
             501,
             mimetype="text/plain",
         )
-    data = export_bytes(storage.store(), fmt)
-    response = Response(data, content_type=content_type(fmt))
+    response = Response(stream_with_context(storage.dump(fmt)), content_type=content_type(fmt))
     response.headers["Content-Disposition"] = f'attachment; filename="archivekg-dataset.{extension}"'
     return response

@@ -1,22 +1,22 @@
-"""The page cache: a kept page is the same bytes as a freshly made one; a new build swapped in
-drops every kept page; pages carry an ETag tied to the build and answer 304 to a client that
-holds it; the cache stays within its size; many clients missing the same page at once make
-it once. All on a real store and a real app (a private copy of the seeds store, so a build
-can be swapped in under it)."""
+"""Pages remembered by the front (the one cache of answers, server/front.py): a kept page is the
+same bytes and headers as a freshly made one; a new build swapped in drops every kept page;
+pages carry an ETag tied to the build and answer 304 to a client that holds it; the memory
+stays within its size; many clients missing the same page at once make it once. All over real
+HTTP, on a private copy of the seeds store (so a build can be swapped in under it)."""
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import threading
-import urllib.request
+import urllib.parse
 
 import pyoxigraph as ox
 import pytest
 
 from archivekg import store as stores
 from archivekg.server import create_app
-from archivekg.server.cache import page_cache
-from archivekg.server.front import Front, ServerThread
+from archivekg.server.front import ServerThread, make_front
 from archivekg.settings import Settings
 
 MAO = "/id/person/mao-zedong"
@@ -32,15 +32,35 @@ def private_store(folder, built_store):
     return store
 
 
-def make_app(store, **settings):
-    app = create_app(Settings.from_env({}, store=store, **settings))
-    app.config["TESTING"] = True
-    return app
+class Served:
+    def __init__(self, store, **settings):
+        self.settings = Settings.from_env({}, store=store, **settings)
+        self.app = create_app(self.settings)
+        self.front = make_front(self.app, self.settings)
+        self.thread = ServerThread(self.front)
+        parts = urllib.parse.urlsplit(self.thread.start())
+        self.host, self.port = parts.hostname, parts.port
 
+    def get(self, path: str, **headers) -> tuple[int, dict, bytes]:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders() if k.lower() != "date"}, response.read()
+        finally:
+            connection.close()
 
-def cache_of(app):
-    with app.app_context():
-        return page_cache()
+    def post(self, query: str) -> bytes:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            connection.request("POST", "/sparql", body=query.encode(), headers={"Content-Type": "application/sparql-query"})
+            return connection.getresponse().read()
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.thread.stop()
+        self.app.extensions["archivekg.storage"].close()
 
 
 @pytest.fixture()
@@ -48,86 +68,96 @@ def store(tmp_path, built_store):
     return private_store(tmp_path, built_store)
 
 
-@pytest.mark.parametrize("path, accept", PAGES)
-def test_a_kept_page_is_the_same_bytes_and_headers_as_a_made_one(store, path, accept):
-    app = make_app(store)
-    client = app.test_client()
-    made = client.get(path, headers={"Accept": accept})
-    kept = client.get(path, headers={"Accept": accept})
-    cache = cache_of(app)
-    assert made.status_code == kept.status_code == 200
-    assert (cache.misses, cache.hits) == (1, 1), "the second answer came from the cache"
-    assert kept.data == made.data
-    assert sorted(kept.headers.items()) == sorted(made.headers.items())
-    uncached = make_app(store, page_cache_size=0).test_client().get(path, headers={"Accept": accept})
-    assert uncached.data == made.data and sorted(uncached.headers.items()) == sorted(made.headers.items())
+@pytest.fixture()
+def served(store):
+    servers = []
+
+    def start(**settings):
+        servers.append(Served(store, **settings))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
-def test_formats_are_kept_apart(store):
-    client = make_app(store).test_client()
-    html = client.get(MAO, headers={"Accept": "text/html"})
-    turtle = client.get(MAO, headers={"Accept": "text/turtle"})
-    again = client.get(MAO, headers={"Accept": "text/html;q=0.9, text/turtle;q=0.1"})
-    assert html.mimetype == "text/html" and turtle.mimetype == "text/turtle" and again.data == html.data
-    assert html.headers["ETag"] != turtle.headers["ETag"]
+def test_a_kept_page_is_the_same_bytes_and_headers_as_a_made_one(served):
+    remembering, forgetting = served(), served(response_cache_mb=0)
+    assert forgetting.front.cache is None
+    for path, accept in PAGES:
+        made = remembering.get(path, Accept=accept)
+        made_again = remembering.front.made
+        kept = remembering.get(path, Accept=accept)
+        assert made[0] == kept[0] == 200
+        assert remembering.front.made == made_again, "the second answer came from memory"
+        assert kept == made
+        assert forgetting.get(path, Accept=accept) == made
 
 
-def test_etag_and_304(store):
-    client = make_app(store).test_client()
-    first = client.get(MAO, headers={"Accept": "text/html"})
-    tag = first.headers["ETag"]
-    assert tag.startswith('W/"') and "Last-Modified" in first.headers
-    again = client.get(MAO, headers={"Accept": "text/html", "If-None-Match": tag})
-    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
-    other = client.get(MAO, headers={"Accept": "text/turtle", "If-None-Match": tag})
-    assert other.status_code == 200, "another format is another representation"
-    missing = client.get("/id/person/nobody-at-all", headers={"Accept": "text/html", "If-None-Match": tag})
-    assert missing.status_code == 404 and "ETag" not in missing.headers
+def test_formats_are_kept_apart(served):
+    server = served()
+    html = server.get(MAO, Accept="text/html")
+    turtle = server.get(MAO, Accept="text/turtle")
+    again = server.get(MAO, Accept="text/html;q=0.9, text/turtle;q=0.1")
+    assert html[1]["content-type"].startswith("text/html") and turtle[1]["content-type"].startswith("text/turtle")
+    assert again[2] == html[2] and html[1]["etag"] != turtle[1]["etag"]
 
 
-def test_a_new_build_drops_kept_pages_and_changes_the_etag(store):
-    app = make_app(store)
-    client = app.test_client()
-    before = client.get(MAO, headers={"Accept": "text/html"})
-    assert before.status_code == 200 and b"Mao Tse-tung" not in before.data
-    # a new build: the same graph with Mao renamed, swapped in while the app runs
+def test_etag_and_304(served):
+    server = served()
+    first = server.get(MAO, Accept="text/html")
+    tag = first[1]["etag"]
+    assert tag.startswith('W/"') and "last-modified" in first[1]
+    for _ in range(2):  # made, then from memory
+        again = server.get(MAO, Accept="text/html", **{"If-None-Match": tag})
+        assert again[0] == 304 and again[2] == b"" and again[1]["etag"] == tag
+    assert server.get(MAO, Accept="text/turtle", **{"If-None-Match": tag})[0] == 200, "another format is another representation"
+    missing = server.get("/id/person/nobody-at-all", Accept="text/html", **{"If-None-Match": tag})
+    assert missing[0] == 404 and "etag" not in missing[1]
+
+
+def test_a_new_build_drops_kept_pages_and_changes_the_etag(served, store):
+    server = served()
+    before = server.get(MAO, Accept="text/html")
+    assert before[0] == 200 and b"Mao Tse-tung" not in before[2]
+    # a new build: the same graph with Mao renamed, swapped in while the server runs
     second = stores.builds_dir(store) / "second"
     shutil.copytree(store.resolve(), second)
     writable = ox.Store(str(second))
     writable.update(
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        f"DELETE {{ GRAPH ?g {{ ?m rdfs:label ?l }} }} INSERT {{ GRAPH ?g {{ ?m rdfs:label \"Mao Tse-tung\"@en }} }} "
-        f"WHERE {{ GRAPH ?g {{ ?m rdfs:label ?l }} FILTER(?m = <{app.config['SETTINGS'].base_iri}{MAO[1:]}>) }}"
+        "DELETE { GRAPH ?g { ?m rdfs:label ?l } } INSERT { GRAPH ?g { ?m rdfs:label \"Mao Tse-tung\"@en } } "
+        f"WHERE {{ GRAPH ?g {{ ?m rdfs:label ?l }} FILTER(?m = <{server.settings.base_iri}{MAO[1:]}>) }}"
     )
     writable.flush()
     del writable
     stores.swap_in(store, second)
-    after = client.get(MAO, headers={"Accept": "text/html"})
-    assert b"Mao Tse-tung" in after.data, "the page of the new build, not the kept one"
-    assert after.headers["ETag"] != before.headers["ETag"]
-    assert client.get(MAO, headers={"Accept": "text/html", "If-None-Match": before.headers["ETag"]}).status_code == 200
-    assert len(cache_of(app)) == 1, "the old build's page is gone, the new one is kept"
+    after = server.get(MAO, Accept="text/html")
+    assert b"Mao Tse-tung" in after[2], "the page of the new build, not the kept one"
+    label = f"SELECT ?l WHERE {{ <{server.settings.base_iri}{MAO[1:]}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    assert b"Mao Tse-tung" in server.post(label), "a POSTed query is answered from the new build too"
+    assert after[1]["etag"] != before[1]["etag"]
+    assert server.get(MAO, Accept="text/html", **{"If-None-Match": before[1]["etag"]})[0] == 200
+    kept = [answer for answer, _ in server.front.cache._entries.values()]
+    new_build = stores.current_build_id(store)
+    assert kept and all({k.lower(): v for k, v in answer.headers}["etag"].startswith(f'W/"{new_build}-') for answer in kept), "only the new build's answers are kept"
 
 
-def test_the_cache_keeps_at_most_its_size(store):
-    app = make_app(store, page_cache_size=2)
-    client = app.test_client()
+def test_the_memory_keeps_at_most_its_size(served):
+    server = served(page_cache_size=2)
     for path, accept in PAGES:
-        assert client.get(path, headers={"Accept": accept}).status_code == 200
-    assert len(cache_of(app)) == 2
+        assert server.get(path, Accept=accept)[0] == 200
+    assert len(server.front.cache) == 2
+    assert served(page_cache_size=0).front.cache is None
 
 
-def test_many_clients_missing_one_page_make_it_once(store):
-    app = make_app(store)
-    server = ServerThread(Front(app, None, None, threads=16))  # the front's own memory off: the pages' cache is tested
-    base = server.start()
+def test_many_clients_missing_one_page_make_it_once(served):
+    server = served()
     bodies, errors = [], []
 
     def fetch():
         try:
-            request = urllib.request.Request(f"{base}{MAO}", headers={"Accept": "text/html"})
-            with urllib.request.urlopen(request, timeout=60) as response:
-                bodies.append(response.read())
+            bodies.append(server.get(MAO, Accept="text/html")[2])
         except OSError as err:
             errors.append(err)
 
@@ -136,6 +166,5 @@ def test_many_clients_missing_one_page_make_it_once(store):
         thread.start()
     for thread in threads:
         thread.join()
-    server.stop()
     assert not errors and len(bodies) == 16 and len(set(bodies)) == 1
-    assert cache_of(app).misses == 1, "one request made the page, the others waited for it"
+    assert server.front.made == 1, "one request made the page, the others waited for it"

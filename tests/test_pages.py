@@ -364,8 +364,167 @@ def test_long_lists_show_their_first_items_and_link_to_all_of_them(client, ask, 
     row = re.search(r'<th scope="row" title="kg:mentionedIn">← [^<]*</th>\s*<td>\s*<ul class="values">(.*?)</ul>', html, re.S)
     assert row, "the incoming kg:mentionedIn statements are listed"
     assert row.group(1).count("<li>") == SHOWN
-    [(href, hidden)] = re.findall(r'<li class="more"><a href="(/sparql\?query=[^"]+)">and (\d+) more</a>', row.group(1))
+    [(href, hidden)] = re.findall(r'<li class="more"><a href="(/sparql#query=[^"]+)">and (\d+) more</a>', row.group(1))
     assert int(hidden) == total - SHOWN
-    listed = client.get(href.replace("&amp;", "&"), headers={"Accept": "application/sparql-results+json"})
+    # the link opens the query editor (a page), which reads the query from the fragment
+    assert "text/html" in client.get(href.split("#")[0], headers={"Accept": "text/html"}).content_type
+    query = urllib.parse.parse_qs(href.replace("&amp;", "&").split("#", 1)[1])["query"][0]
+    listed = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert listed.status_code == 200
     assert len(listed.get_json()["results"]["bindings"]) == total
+
+
+# ---- what a new user hit (issue 17) ---------------------------------------------------------------
+def html_of(client, path: str) -> str:
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200, (path, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_a_document_page_shows_every_claim_stated_in_it(client, ask, settings):
+    """The claims stated in the document itself, not only those of the messages it quotes."""
+    from archivekg.server.facts import SHOWN
+
+    for row in ask("SELECT ?d WHERE { ?d a kg:Document }"):
+        doc = row["d"].value
+        direct = {r["c"].value for r in ask(f"SELECT ?c WHERE {{ ?c a kg:Claim ; kg:statedIn <{doc}> }}")}
+        quoted = {r["c"].value for r in ask(f"SELECT ?c WHERE {{ ?c a kg:Claim ; kg:statedIn ?p . ?p schema:isPartOf <{doc}> }}")}
+        assert direct, "each seed states claims directly"
+        html = html_of(client, path_of(doc, settings))
+        assert f"<h2>Claims ({len(direct | quoted)})</h2>" in html
+        section = html[html.index('<section id="claims">') :]
+        shown = set(re.findall(r'<a href="(/id/claim/[^"#]+)">the claim</a>', section))  # each card's own link
+        wanted = {path_of(c, settings) for c in direct | quoted}
+        assert shown <= wanted and len(shown) == min(len(wanted), SHOWN)
+        assert {path_of(c, settings) for c in direct} & shown, "claims stated in the document itself are shown"
+
+
+def pages_of_every_kind(client, ask, settings) -> list[str]:
+    paths = []
+    for kind in ("person", "document", "claim", "figure", "part", "citation", "contradiction", "mention", "place", "unit"):
+        rows = list(ask(f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{settings.base_iri}id/{kind}/") && !CONTAINS(STR(?s), "#")) }} LIMIT 3'))
+        paths += [path_of(r["s"].value, settings) for r in rows]
+    paths += ["/", "/documents", "/disputes", "/search?q=mao", "/ontology"]
+    return paths + [f"/entities/{kind}" for kind in ("person", "place", "country", "organization", "unit", "work", "event")]
+
+
+def test_no_page_says_1_things(client, ask, settings):
+    """'1 figure', never '1 figures', on any kind of page."""
+    wrong = re.compile(r"\b1 (?:figures|claims|mentions|documents|messages|characters|results|entities|statements|instances|uses)\b")
+    for path in pages_of_every_kind(client, ask, settings):
+        visible = " ".join("".join(Links(html_of(client, path)).text).split())
+        assert not wrong.search(visible), (path, wrong.search(visible).group(0))
+    doc = next(p for p in pages_of_every_kind(client, ask, settings) if p.startswith("/id/document/"))
+    assert re.search(r"\b\d+ (?:mention|claim|figure)s?\b", html_of(client, doc))
+
+
+def test_snippets_are_whole_words_without_markdown(client, ask, settings):
+    """Each snippet on an entity page starts and ends on a whole word of its document and
+    shows no markdown markers (`**Source:**`)."""
+    texts = {r["d"].value: r["t"].value for r in ask("SELECT ?d ?t WHERE { ?d a kg:Document ; schema:text ?t }")}
+    html = html_of(client, MAO)
+    snippets = re.findall(r'<ul class="snippets">(.*?)</ul>', html, re.S)
+    items = [re.sub(r"<[^>]+>", "", li) for block in snippets for li in re.findall(r"<li>(.*?)</li>", block, re.S)]
+    assert len(items) >= 5
+    words = {w for text in texts.values() for w in re.findall(r"\w+", text.replace("**", ""))}
+    flat = " ".join(" ".join(texts.values()).split())
+    for item in items:
+        text = item.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"')
+        assert "**" not in text and "](" not in text and "__" not in text, text
+        inner = text.strip("…")
+        first, last = re.findall(r"\w+", inner)[0], re.findall(r"\w+", inner)[-1]
+        assert first in words and last in words, text
+        for piece in re.split(r"\s+", inner):
+            if piece.strip("…") and not any(c in piece for c in "*_`"):
+                assert piece.strip("…") in flat.replace("**", ""), (piece, text)
+
+
+def test_home_counts_by_type_link_to_lists_of_all_of_them(client, ask):
+    html = html_of(client, "/")
+    counts = re.findall(r'<div><dt>([^<]+)</dt><dd>(?:<a href="([^"]+)">)?(\d+)', html[html.index("Entities by type") :])
+    assert len(counts) == 7
+    for name, href, count in counts:
+        if int(count) == 0:
+            continue
+        assert href.startswith("/entities/"), name
+        listing = client.get(href, headers={"Accept": "application/json"}).get_json()
+        assert listing["total"] == int(count), name
+        listed = set()
+        page = href
+        while page:
+            found = client.get(page, headers={"Accept": "application/json"}).get_json()
+            listed |= {item["href"] for item in found["items"]}
+            page = found["next"]
+        segment = href.rsplit("/", 1)[-1]
+        assert len(listed) == int(count) and all(h.startswith("/id/") for h in listed), (name, segment)
+
+
+def test_search_finds_every_gazetteer_spelling_of_what_the_graph_has(client, ask, settings):
+    """A spelling the gazetteer has (Wade-Giles, another romanisation) finds the entity even
+    when no document of the corpus writes it: taken from the gazetteer as the build reads it."""
+    from archivekg.extract.gazetteer import parse_gazetteer
+    from archivekg.extract.iris import ENTITY_SEGMENTS
+    from archivekg.extract.rules import RuleFiles, data_dir
+
+    in_graph = {r["e"].value: {r2["n"].value.lower() for r2 in ask(f"SELECT ?n WHERE {{ <{r['e'].value}> rdfs:label|skos:altLabel ?n }}")}
+                for r in ask("SELECT DISTINCT ?e WHERE { ?e kg:mentionedIn ?d }")}
+    tried = 0
+    for entry in parse_gazetteer(RuleFiles([data_dir()]))["entries"]:
+        iri = f"{settings.base_iri}id/{ENTITY_SEGMENTS[entry.kind]}/{entry.id}"
+        if iri not in in_graph:
+            continue
+        for name in entry.names():
+            if name.lower() in in_graph[iri] or len(name) < 6:
+                continue
+            results = client.get("/search", query_string={"q": name}, headers={"Accept": "application/json"}).get_json()["results"]
+            assert path_of(iri, settings) in [r["href"] for r in results[:3]], (name, entry.id)
+            tried += 1
+    assert tried >= 10, "the seeds' entities have gazetteer spellings their texts do not use"
+    mao = client.get("/search", query_string={"q": "mao tse-tung"}, headers={"Accept": "application/json"}).get_json()["results"]
+    assert mao[0]["href"] == MAO and mao[0]["how"] == "gazetteer spelling"
+
+
+def test_editor_and_ontology_are_pages_of_the_site_without_inline_code(client):
+    for path in ("/sparql", "/ontology", "/", MAO, "/documents"):
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 200
+        policy = response.headers["Content-Security-Policy"]
+        assert "'unsafe-inline'" not in policy and "script-src 'self';" in policy, path
+        html = response.get_data(as_text=True)
+        page = Links(html)
+        for link in ("/", "/documents", "/sparql", "/ontology", "/disputes"):
+            assert link in page.hrefs, (path, link)
+        assert "<style" not in html and " style=" not in html, path
+        for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            assert 'type="application/json"' in script[0] or ("src=" in script[0] and not script[1].strip()), (path, script[0])
+
+
+def test_entity_pages_show_description_life_dates_and_pseudonyms_apart(client, ask, settings):
+    """What the gazetteer holds about a person (description, life dates, pseudonyms) is on
+    the page; pseudonyms are named as such and not again among the other spellings."""
+    rows = list(ask("""SELECT ?e ?d ?b ?x WHERE { ?e a schema:Person ; schema:description ?d .
+        OPTIONAL { ?e schema:birthDate ?b } OPTIONAL { ?e schema:deathDate ?x } }"""))
+    pseudonymous = {r["e"].value: {r["p"].value for r in ask(f"SELECT ?p WHERE {{ <{r['e'].value}> kg:pseudonym ?p }}")}
+                    for r in ask("SELECT DISTINCT ?e WHERE { ?e kg:pseudonym ?p }")}
+    assert rows and pseudonymous, "the seeds' people carry descriptions and pseudonyms"
+    for row in rows:
+        html = html_of(client, path_of(row["e"].value, settings))
+        head = html[html.index('<header class="page-head">') : html.index("</header>", html.index('<header class="page-head">'))]
+        assert html_escape(row["d"].value) in head
+        for date in (row["b"], row["x"]):
+            if date is not None:
+                year = date.value[:4]
+                assert re.search(rf'<span class="life">[^<]*\b{year}\b', head), (row["e"].value, date.value)
+    for entity, names in pseudonymous.items():
+        head = html_of(client, path_of(entity, settings))
+        pseudonyms = re.search(r'<p class="pseudonyms">(.*?)</p>', head, re.S).group(1)
+        others = re.search(r'<p class="other-names">(.*?)</p>', head, re.S)
+        for name in names:
+            assert f">{html_escape(name)}</span>" in pseudonyms
+            assert not others or f">{html_escape(name)}</span>" not in others.group(1)
+
+
+def html_escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))

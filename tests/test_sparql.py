@@ -246,7 +246,8 @@ def test_the_editor_page_is_yasgui_served_from_the_package(live_server):
     status, headers, body = call(live_server, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     page = body.decode()
     assert status == 200 and headers.get_content_type() == "text/html"
-    assert "/static/yasgui/yasgui.min.js" in page and "new Yasgui(" in page
+    assert "/static/yasgui/yasgui.min.js" in page and "/static/editor.js" in page  # the editor's own script is a file too
+    assert b"new Yasgui(" in call(live_server, path="/static/editor.js")[2]
     assert 'src="http' not in page and 'href="http' not in page  # nothing from a CDN
     assert PREFIXES["kg"] in page
     for _, title in list_queries():
@@ -399,13 +400,12 @@ def test_results_over_the_row_cap_are_truncated_visibly(own_app):
 
 def test_isolation_costs_little_on_small_queries(app, live_server, built_store):
     """A small query through a worker process vs the same query run in this process."""
-    from archivekg.server.execution import Job, execute
+    from archivekg.server.execution import answer
 
     storage = app.extensions["archivekg.storage"]
     store = ox.Store.read_only(str(built_store.resolve()))
-    options = {"results_format": "application/sparql-results+json", "prefixes": dict(PREFIXES)}
-    job = Job(COUNT_DOCUMENTS, str(built_store.resolve()), **options)
-    storage.run_user_query(COUNT_DOCUMENTS, results_format=options["results_format"])  # warm
+    job = storage.job(COUNT_DOCUMENTS, results_format="application/sparql-results+json")
+    storage.run_query(job)  # warm
 
     def median_ms(run, n=30):
         times = []
@@ -415,8 +415,8 @@ def test_isolation_costs_little_on_small_queries(app, live_server, built_store):
             times.append((time.perf_counter() - started) * 1000)
         return statistics.median(times)
 
-    direct = median_ms(lambda: execute(store, job))
-    isolated = median_ms(lambda: storage.run_user_query(COUNT_DOCUMENTS, results_format=options["results_format"]))
+    direct = median_ms(lambda: answer(store, job, networked=False))
+    isolated = median_ms(lambda: storage.run_query(job))
     print(f"\nsmall query: in-process {direct:.2f} ms, through a worker {isolated:.2f} ms")
     assert isolated - direct < 25
 
