@@ -1,30 +1,32 @@
 """The build step: read the sources, run the pipeline, write a new store, swap it in.
 
 The only place that writes a store. A build that fails at any point (a crash, a kill, a
-validation error) never touches the store that is being served.
+validation error) never touches the store that is being served. What the per-document stages
+make is kept in the cache (`archivekg.incremental`), so a build after a few documents
+changed redoes those only, and the store is written from it in a stream, never from a
+corpus of quads in memory.
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import pyoxigraph as ox
-
-import archivekg
 from archivekg import store as stores
+from archivekg import writing
+from archivekg.cache import Cache, TemporaryCache
+from archivekg.cache import default_location as default_cache_location
 from archivekg.extract.rules import load_ruleset
-from archivekg.extract.graph import corpus_quads, provenance_quads
 from archivekg.extract.iris import IriMinter
-from archivekg.extract.model import CorpusExtraction, ReadProblem
+from archivekg.extract.model import ReadProblem, SourceText
 from archivekg.extract.nlp import build_pipeline
-from archivekg.extract.pipeline import Pipeline, extract_corpus
+from archivekg.extract.parallel import InProcess, LocalPool
+from archivekg.extract.pipeline import Pipeline, auto_workers
 from archivekg.extract.read import read_sources
-from archivekg.extract.vocab import ONTOLOGY_GRAPH
+from archivekg.incremental import Extracted, Graphs, run_stages
 from archivekg.settings import Settings
 
 PROGRESS_FROM = 10  # documents: fewer than this, no progress bar
@@ -37,6 +39,9 @@ class BuildReport:
     entities: int
     quads: int
     problems: tuple[ReadProblem, ...]
+    analysed: int = 0  # documents spaCy ran on (the others' analyses came from the cache)
+    extracted: int = 0  # documents whose per-document stages ran (the others' came from the cache)
+    graphs_made: int = 0  # document graphs written anew
 
 
 class BuildError(RuntimeError):
@@ -75,50 +80,61 @@ def progress_bar(total: int, stream=sys.stderr) -> Callable[[int], None] | None:
     return advance
 
 
-def extract(settings: Settings, paths: list[Path], pipeline: Pipeline | None = None) -> tuple[CorpusExtraction, list[ox.Quad]]:
-    sources, problems = read_sources(paths)
-    pipeline = pipeline or load_pipeline(settings)
-    corpus = extract_corpus(pipeline, sources, settings.workers, progress_bar(len(sources)))
-    corpus = CorpusExtraction(corpus.documents, corpus.entities, corpus.contradictions, tuple(problems) + corpus.problems)
-    iris = IriMinter(settings.base_iri)
-    meta = pipeline.nlp.meta
-    quads = list(corpus_quads(corpus, iris))
-    quads.extend(provenance_quads(iris, corpus, archivekg.__version__, f"{meta['lang']}_{meta['name']}", meta["version"]))
-    return corpus, quads
+def open_cache(settings: Settings) -> Cache:
+    """The cache the settings name, or with `--no-cache` a temporary one beside the builds
+    (the build still streams its Docs through it; nothing of it is kept)."""
+    if not settings.cache:
+        return TemporaryCache(stores.builds_dir(settings.store))
+    return Cache(settings.cache_dir or default_cache_location(settings.store))
 
 
-def write_per_document(quads: list[ox.Quad], out: Path) -> None:
-    """One N-Quads file per named graph (each document, the corpus, the build) under `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        by_graph.setdefault(quad.graph_name.value, []).append(quad)
-    for graph, graph_quads in by_graph.items():
-        kind, _, name = graph.split("/graph/", 1)[-1].rpartition("/")
-        # a document's graph is KEY.nq; the corpus graphs _entities.nq, _build.nq (a slug never starts with _)
-        (out / (f"{name}.nq" if kind == "document" else f"_{name}.nq")).write_bytes(ox.serialize(graph_quads, format=ox.RdfFormat.N_QUADS))
+def open_pool(settings: Settings, pipeline: Pipeline, documents: int):
+    """Where the per-document stages run: a Dask cluster, worker processes, or this process."""
+    if settings.cluster:
+        from archivekg.cluster import DaskPool
+
+        return DaskPool(settings.cluster, settings, pipeline)
+    workers = settings.workers or auto_workers(documents)
+    return LocalPool(pipeline, min(workers, documents)) if workers > 1 and documents > 1 else InProcess(pipeline)
+
+
+def extract(settings: Settings, sources: list[SourceText], pipeline: Pipeline, cache: Cache) -> Extracted:
+    pool = open_pool(settings, pipeline, len(sources))
+    try:
+        return run_stages(pipeline, sources, cache, pool, progress_bar(len(sources)))
+    finally:
+        pool.close()
 
 
 def build(settings: Settings, paths: list[Path], pipeline: Pipeline | None = None, out: Path | None = None) -> BuildReport:
-    corpus, quads = extract(settings, paths, pipeline)
-    if not corpus.documents:
+    sources, problems = read_sources(paths)
+    if not sources:
         raise BuildError("no readable .txt document in " + ", ".join(map(str, paths)) + ": nothing was built")
-    if out is not None:
-        write_per_document(quads, out)
-    target = stores.new_build_dir(settings.store)
+    pipeline = pipeline or load_pipeline(settings)
+    cache = open_cache(settings)
     try:
-        store = ox.Store(str(target))
-        store.bulk_extend(quads)
-        store.bulk_load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
-        if settings.validate:
-            from archivekg.validate import check_store
+        extracted = extract(settings, sources, pipeline, cache)
+        graphs = Graphs(extracted, IriMinter(settings.base_iri), cache)
+        previous = writing.previous_build(settings.store) if settings.cache else None
+        target = stores.new_build_dir(settings.store)
+        try:
+            store = writing.write_store(target, graphs, pipeline.nlp.meta, ontology_path(), previous, out)
+            if settings.validate:
+                from archivekg.validate import check_store
 
-            check_store(store, sample=settings.validate_sample)
-        store.flush()
-        statements = len(store)
-        del store
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
+                check_store(store, sample=settings.validate_sample)
+            store.flush()
+            statements = len(store)
+            del store
+        except BaseException:
+            writing.discard(target)
+            raise
+    finally:
+        if isinstance(cache, TemporaryCache):
+            cache.close()
     stores.swap_in(settings.store, target)
-    return BuildReport(settings.store, len(corpus.documents), len(corpus.entities), statements, corpus.problems)
+    corpus = extracted.corpus
+    return BuildReport(
+        settings.store, len(corpus.documents), len(corpus.entities), statements, tuple(problems) + corpus.problems,
+        extracted.analysed, extracted.extracted, graphs.made,
+    )

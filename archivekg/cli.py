@@ -1,4 +1,4 @@
-"""The command line: `archivekg build | serve | export | query | validate | link | push`.
+"""The command line: `archivekg build | cache | serve | export | query | validate | link | push`.
 
 Every command shares `--store` (or ARCHIVEKG_STORE). Errors are one line on stderr that
 says what to do, and a non-zero exit status; never a traceback for a user's mistake.
@@ -45,12 +45,20 @@ def make_parser() -> argparse.ArgumentParser:
         help="layer a rule profile over the base rules (a name under extract/data/profiles/ or a folder of rule files); repeatable",
     )
     p.add_argument("--no-validate", dest="validate", action="store_false", default=None, help="skip SHACL validation")
+    p.add_argument("--no-cache", dest="cache", action="store_false", default=None, help="analyse every document again and keep nothing")
+    p.add_argument("--cache-dir", type=Path, help="where the per-document analyses are kept (default STORE.cache, or ARCHIVEKG_CACHE)")
+    p.add_argument("--cluster", metavar="ADDRESS", help="run the per-document stages on this Dask scheduler, e.g. tcp://HOST:8786 (or ARCHIVEKG_CLUSTER)")
     p.add_argument(
         "--validate-sample",
         type=int,
         metavar="N",
         help="validate N documents of a larger corpus, spread evenly, plus all entities (default 10; 0: every document)",
     )
+
+    p = sub.add_parser("cache", help="where the build's cache is and how big (info), or empty it (clear)")
+    common(p)
+    p.add_argument("action", choices=["info", "clear"])
+    p.add_argument("--cache-dir", type=Path, help="the cache folder (default STORE.cache, or ARCHIVEKG_CACHE)")
 
     p = sub.add_parser("serve", help="serve SPARQL and the linked-data pages (builds seeds/ first if there is no store)")
     common(p)

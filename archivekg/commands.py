@@ -32,9 +32,11 @@ def _user_errors():
     from archivekg.build import BuildError
     from archivekg.extract.gazetteer import GazetteerError
     from archivekg.extract.nlp import ModelMissingError
+    from archivekg.extract.parallel import WorkerError
+    from archivekg.incremental import CacheLost
     from archivekg.validate import ValidationError
 
-    return (BuildError, GazetteerError, ModelMissingError, ValidationError, stores.StoreMissingError)
+    return (BuildError, GazetteerError, ModelMissingError, ValidationError, stores.StoreMissingError, WorkerError, CacheLost)
 
 
 def build(settings: Settings, args: Namespace) -> int:
@@ -47,12 +49,30 @@ def build(settings: Settings, args: Namespace) -> int:
         return fail(str(err))
     for problem in report.problems:
         print(f"archivekg: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+    reused = report.documents - report.analysed
     print(
         f"built {report.store}: {report.documents} documents, {report.entities} entities, {report.quads} statements"
+        + (f"; {reused} analysis(es) from the cache" if settings.cache and reused else "")
         + (f"; {len(report.problems)} file(s) skipped" if report.problems else ""),
         file=sys.stderr,
     )
     return EXIT_PROBLEMS if report.problems else EXIT_OK
+
+
+def cache(settings: Settings, args: Namespace) -> int:
+    from archivekg.cache import Cache, default_location
+
+    cache = Cache(settings.cache_dir or default_location(settings.store))
+    if args.action == "clear":
+        try:
+            cache.clear()
+        except NotADirectoryError as err:
+            return fail(str(err))
+        print(f"archivekg: removed the cache {cache.root}", file=sys.stderr)
+        return EXIT_OK
+    info = cache.info()
+    print(f"{info.location}: {info.entries} entries, {info.bytes / 1e6:.1f} MB" + ("" if info.location.exists() else " (not made yet)"))
+    return EXIT_OK
 
 
 def serve(settings: Settings, args: Namespace) -> int:

@@ -31,6 +31,9 @@ class Settings:
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
     endpoint: str | None = None
     validate: bool = True
+    cache: bool = True  # keep per-document analyses between builds (--no-cache: neither read nor keep them)
+    cache_dir: Path | None = None  # where; None: beside the store (var/store.cache)
+    cluster: str | None = None  # a Dask scheduler (tcp://HOST:PORT) to run the per-document stages on
     page_cache_size: int = 1024  # answers (pages, query results) the server remembers per build (0: none)
     validate_sample: int = 10  # a build of more documents validates this many of them (0: all)
     response_cache_mb: int = 64  # answers the server remembers for the build it serves (0: none)
@@ -93,6 +96,8 @@ ENVIRONMENT = {
     "port": ("ARCHIVEKG_PORT", int),
     "timeout": ("ARCHIVEKG_TIMEOUT", float),
     "workers": ("ARCHIVEKG_WORKERS", int),
+    "cache_dir": ("ARCHIVEKG_CACHE", Path),
+    "cluster": ("ARCHIVEKG_CLUSTER", str),
     "max_rows": ("ARCHIVEKG_MAX_ROWS", int),
     "max_query_bytes": ("ARCHIVEKG_MAX_QUERY_BYTES", int),
     "update_token": ("ARCHIVEKG_UPDATE_TOKEN", str),

@@ -57,7 +57,12 @@ def swap_in(store: Path, new_build: Path) -> None:
 
 def complete_marker(build: Path) -> Path:
     """A file beside a build that says it was completed and swapped in."""
-    return build.parent / (build.name + ".complete")
+    return beside(build, ".complete")
+
+
+def beside(build: Path, suffix: str) -> Path:
+    """A file kept beside a build folder, about it (removed with it)."""
+    return build.parent / (build.name + suffix)
 
 
 def builder_alive(build: Path) -> bool:
@@ -83,7 +88,8 @@ def prune(store: Path) -> None:
             kept += 1
         elif complete or not builder_alive(build):
             shutil.rmtree(build, ignore_errors=True)
-            complete_marker(build).unlink(missing_ok=True)
+            for path in build.parent.glob(build.name + ".*"):
+                path.unlink(missing_ok=True)
 
 
 def open_read_only(store: Path) -> ox.Store:

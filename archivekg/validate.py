@@ -114,16 +114,22 @@ def nodes_left_out(store: ox.Store, graphs: list) -> set:
     """The nodes a sample leaves out: those typed in a document graph it does not read (the
     document, its parts, claims, figures, mentions). Statements of the graphs it reads that
     point at them (the build used document X, a contradiction names claim Y) are left out
-    too, since what they point at is not there to be checked."""
-    kept, inside, outside = set(graphs), set(), set()
-    for quad in store.quads_for_pattern(None, RDF_TYPE, None, None):
-        if quad.graph_name != ONTOLOGY_GRAPH:
-            (inside if quad.graph_name in kept else outside).add(quad.subject)
-    left_out = outside - inside
+    too, since what they point at is not there to be checked.
+
+    Only the nodes the sampled graphs name can matter, so only those are looked up (one index
+    lookup each): the cost is the sample's, not the corpus's."""
+    kept = set(graphs)
+    edges = [(q.subject, q.object) for g in kept for q in store.quads_for_pattern(None, None, None, g)]
+    inside = {q.subject for g in kept for q in store.quads_for_pattern(None, RDF_TYPE, None, g)}
+    named = {node for edge in edges for node in edge if isinstance(node, (ox.NamedNode, ox.BlankNode))} - inside
+
+    def typed_outside(node) -> bool:
+        return any(q.graph_name != ONTOLOGY_GRAPH and q.graph_name not in kept for q in store.quads_for_pattern(node, RDF_TYPE, None, None))
+
+    left_out = {node for node in named if typed_outside(node)}
     # a node of the sample that needs one of them to be whole (a contradiction between a claim
     # of the sample and a claim outside it; the build that used every document) is left out
     # too, and so, in turn, is what needs that node (the claim's annotation): until none is left
-    edges = [(q.subject, q.object) for g in kept for q in store.quads_for_pattern(None, None, None, g)]
     while needing := {subject for subject, obj in edges if obj in left_out} - left_out:
         left_out |= needing
     return left_out

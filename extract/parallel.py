@@ -1,94 +1,161 @@
-"""The pipeline in worker processes: `archivekg build --workers N`.
+"""Where the per-document stages run: in this process, or in worker processes (`--workers N`).
 
-Each worker is forked from the process that loaded the pipeline (so the model is not loaded
-again) and takes every N-th document. It runs the nlp and mentions stages and keeps its
-spaCy Docs; the parent resolves entities over the whole corpus and sends each worker the
-resolved mentions and entities; the worker runs the per-document stages on the Docs it
-kept and sends back plain dataclasses. The result is the same as with one process.
+A pool runs `pipeline.STAGES[stage](pipeline, batch)` for each batch it is given and yields
+each result as it is done, tagged as it was given (the order may differ). `archivekg.cluster`
+offers the same on a Dask cluster. Workers are forked from the process that loaded the
+pipeline, so the model is not loaded again, and each is sent a batch only when it has
+answered the one before: memory stays bounded whatever the corpus, and parent and worker
+never both wait to write into a full pipe (a batch of Docs, or of results, is larger than a
+pipe holds).
+
+A worker never outlives the build: it is killed by the kernel when its parent dies (Linux
+PR_SET_PDEATHSIG), and, everywhere, a thread of its own exits it when a pipe whose only
+writer is the parent reaches end of file (`kill -9` of the build closes it).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
-from archivekg.extract.mentions import find_mentions
-from archivekg.extract.model import CorpusExtraction, SourceText
-from archivekg.extract.nlp import analyse
 
 
 class WorkerError(RuntimeError):
     """A worker process failed; the message carries its traceback."""
 
 
-def extract_in_workers(pipeline, sources: list[SourceText], workers: int, progress: Callable[[int], None] | None) -> CorpusExtraction:
-    from archivekg.extract.pipeline import finish_corpus, resolve_corpus
+class InProcess:
+    """The stages in this process, one batch after the other."""
 
-    context = multiprocessing.get_context("fork")
-    shards = [sources[w::workers] for w in range(workers)]
-    connections, processes = [], []
-    for shard in shards:
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=work, args=(pipeline, shard, child_end), daemon=True)
-        process.start()
-        child_end.close()
-        connections.append(parent_end)
-        processes.append(process)
-    try:
-        mentions: dict = {}
-        for connection, message in messages(connections, "mentions"):
-            if message[0] == "tick":
-                if progress:
-                    progress(1)
-            else:
-                mentions.update(message[1])
-        resolved_by_doc, entities = resolve_corpus(sources, mentions, pipeline.rules)
-        for connection, shard in zip(connections, shards):
-            connection.send(({s.key: resolved_by_doc[s.key] for s in shard}, entities))
-        results = {}
-        for _, message in messages(connections, "extractions"):
-            results.update(message[1])
-    finally:
-        for connection in connections:
+    def __init__(self, pipeline):
+        self.pipeline = pipeline
+
+    def run(self, stage: str, batches: Iterable[tuple[Any, list]]) -> Iterator[tuple[Any, list]]:
+        from archivekg.extract.pipeline import STAGES
+
+        for tag, batch in batches:
+            yield tag, STAGES[stage](self.pipeline, batch)
+
+    def close(self) -> None:
+        pass
+
+
+class LocalPool:
+    """`workers` forked processes, started when the first batch comes."""
+
+    def __init__(self, pipeline, workers: int):
+        self.pipeline = pipeline
+        self.workers = workers
+        self.connections: list[Connection] = []
+        self.processes: list = []
+        self.watch_writer: int | None = None
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("fork")
+        watch_reader, self.watch_writer = os.pipe()
+        pipes = [context.Pipe() for _ in range(self.workers)]
+        parent = os.getpid()
+        for i, (_, child_end) in enumerate(pipes):
+            # everything the child must not keep open: the parent's ends, the other children's ends
+            inherited = [p for p, _ in pipes] + [c for j, (_, c) in enumerate(pipes) if j != i]
+            process = context.Process(target=serve, args=(self.pipeline, child_end, inherited, watch_reader, self.watch_writer, parent), daemon=True)
+            process.start()
+            self.processes.append(process)
+        os.close(watch_reader)
+        for parent_end, child_end in pipes:
+            child_end.close()
+            self.connections.append(parent_end)
+
+    def run(self, stage: str, batches: Iterable[tuple[Any, list]]) -> Iterator[tuple[Any, list]]:
+        if not self.processes:
+            self.start()
+        batches = iter(batches)
+        busy: set[Connection] = set()
+        exhausted = False
+        while True:
+            for connection in self.connections:
+                if not exhausted and connection not in busy:
+                    try:
+                        tag, batch = next(batches)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    connection.send((stage, tag, batch))  # the worker is reading: this cannot block for long
+                    busy.add(connection)
+            if not busy:
+                return
+            for connection in wait(list(busy)):
+                try:
+                    message = connection.recv()
+                except EOFError:
+                    raise WorkerError("a worker process ended without an answer (out of memory? killed?)") from None
+                if message[0] == "error":
+                    raise WorkerError(message[1])
+                busy.discard(connection)
+                yield message[1], message[2]
+
+    def close(self) -> None:
+        for connection in self.connections:
+            try:
+                connection.send(None)
+            except OSError:
+                pass
             connection.close()
-        for process in processes:
+        if self.watch_writer is not None:
+            os.close(self.watch_writer)
+            self.watch_writer = None
+        for process in self.processes:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
-    return finish_corpus([results[s.key] for s in sources], entities)
+                process.join()
+        self.connections, self.processes = [], []
 
 
-def messages(connections: list[Connection], final: str):
-    """Every message from the workers until each has sent its `final` one."""
-    waiting = set(connections)
-    while waiting:
-        for connection in wait(list(waiting)):
-            try:
-                message = connection.recv()
-            except EOFError:
-                raise WorkerError("a worker process ended without an answer (out of memory?)") from None
-            if message[0] == "error":
-                raise WorkerError(message[1])
-            if message[0] == final:
-                waiting.discard(connection)
-            yield connection, message
+def die_with_parent(watch_reader: int | None, parent: int, kernel: bool = True) -> None:
+    """Make this process end when `parent` does, whatever kills it: asked of the kernel where it
+    can (`kernel`), and by a thread that waits for the end of a pipe only the parent writes."""
+    if kernel and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # the pipe below still works
+
+    def watch() -> None:
+        while os.read(watch_reader, 1):
+            pass
+        os._exit(1)  # end of file: every writer, i.e. the parent, is gone
+
+    if watch_reader is not None:
+        threading.Thread(target=watch, name="archivekg-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the watch began
+        os._exit(1)
 
 
-def work(pipeline, sources: list[SourceText], connection: Connection) -> None:
-    from archivekg.extract.pipeline import extract_document
+def serve(pipeline, connection: Connection, inherited: list[Connection], watch_reader: int, watch_writer: int, parent: int) -> None:
+    """A worker: runs the batches it is sent until it is sent None."""
+    from archivekg.extract.pipeline import STAGES
 
+    os.close(watch_writer)
+    for other in inherited:
+        other.close()
+    die_with_parent(watch_reader, parent)
     try:
-        docs, mentions = [], {}
-        for source, doc in zip(sources, analyse(pipeline.nlp, (s.text for s in sources), pipeline.rules)):
-            docs.append(doc)
-            mentions[source.key] = find_mentions(source, doc, pipeline.rules)
-            connection.send(("tick",))
-        connection.send(("mentions", mentions))
-        resolved_by_doc, entities = connection.recv()
-        results = {s.key: extract_document(s, d, resolved_by_doc[s.key], entities, pipeline.rules) for s, d in zip(sources, docs)}
-        connection.send(("extractions", results))
+        while (message := connection.recv()) is not None:
+            stage, tag, batch = message
+            connection.send(("done", tag, STAGES[stage](pipeline, batch)))
+    except EOFError:
+        pass
     except BaseException:  # noqa: BLE001 - the parent reports it
         connection.send(("error", traceback.format_exc()))
     finally:

@@ -6,12 +6,11 @@
 from __future__ import annotations
 
 import os
-
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
 from archivekg.extract.claims import find_claims
 from archivekg.extract.contradictions import find_contradictions
@@ -42,19 +41,10 @@ class Pipeline:
     rules: RuleSet
 
 
-def extract_corpus(
-    pipeline: Pipeline,
-    sources: list[SourceText],
-    workers: int = 1,
-    progress: Callable[[int], None] | None = None,
-) -> CorpusExtraction:
-    """The whole chain over a corpus; with `workers` > 1 the per-document stages run in
-    worker processes (see `archivekg.extract.parallel`), with the same result."""
-    workers = workers or auto_workers(len(sources))
-    if workers > 1 and len(sources) > 1:
-        from archivekg.extract.parallel import extract_in_workers
-
-        return extract_in_workers(pipeline, sources, min(workers, len(sources)), progress)
+def extract_corpus(pipeline: Pipeline, sources: list[SourceText], progress: Callable[[int], None] | None = None) -> CorpusExtraction:
+    """The whole chain over a corpus in this process, every Doc in memory: the reference that
+    the build (`archivekg.incremental`: cached, streaming, in worker processes or on a
+    cluster) must agree with."""
     docs, mentions = [], {}
     for source, doc in zip(sources, analyse(pipeline.nlp, (s.text for s in sources), pipeline.rules)):
         docs.append(doc)
@@ -109,3 +99,50 @@ def finish_corpus(results: list[tuple[DocumentExtraction, ReadProblem | None]], 
     problems = tuple(problem for _, problem in results if problem)
     contradictions = find_contradictions(extractions, entities)
     return CorpusExtraction(tuple(extractions), tuple(entities.values()), tuple(contradictions), problems)
+
+
+# -- the per-document stages as a worker runs them (local process or cluster) ------------------
+# A Doc travels and is kept as DocBin bytes: the build never holds every Doc of a corpus.
+
+
+def doc_to_bytes(doc: Doc) -> bytes:
+    docs = DocBin(store_user_data=True)
+    docs.add(doc)
+    return docs.to_bytes()
+
+
+def doc_from_bytes(nlp: Language, data: bytes) -> Doc:
+    return next(iter(DocBin().from_bytes(data).get_docs(nlp.vocab)))
+
+
+def analyse_batch(pipeline: Pipeline, sources: list[SourceText]) -> list[tuple[bytes, list[Mention]]]:
+    """Stage 1 of each source: its Doc (as bytes) and its mentions."""
+    docs = analyse(pipeline.nlp, (s.text for s in sources), pipeline.rules)
+    return [(doc_to_bytes(doc), find_mentions(source, doc, pipeline.rules)) for source, doc in zip(sources, docs)]
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """What stage 2 needs for one document: its Doc (None: analyse it again), its resolved
+    mentions, and the corpus's entities (the figures stage looks sides and forces up among
+    all of them, by gazetteer id and by name)."""
+
+    source: SourceText
+    doc: bytes | None
+    mentions: tuple[ResolvedMention, ...]
+    entities: dict[str, Entity]
+
+
+def extract_batch(pipeline: Pipeline, tasks: list[DocumentTask]) -> list[tuple[DocumentExtraction, ReadProblem | None]]:
+    """Stage 2 of each task."""
+    results = []
+    for task in tasks:
+        if task.doc is None:
+            doc = next(iter(analyse(pipeline.nlp, [task.source.text], pipeline.rules)))
+        else:
+            doc = doc_from_bytes(pipeline.nlp, task.doc)
+        results.append(extract_document(task.source, doc, list(task.mentions), task.entities, pipeline.rules))
+    return results
+
+
+STAGES = {"analyse": analyse_batch, "extract": extract_batch}  # what a worker can be asked to run

@@ -9,6 +9,8 @@ the others from being read.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -59,12 +61,7 @@ def read_sources(paths: Iterable[Path]) -> tuple[list[SourceText], list[ReadProb
     used_keys: set[str] = set()
     for path in files:
         try:
-            if path.is_dir():
-                raise ValueError("is a folder, not a file")
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ValueError(f"too large ({size:,} bytes, at most {MAX_BYTES:,} per document): split it into smaller files")
-            data = path.read_bytes()
+            data = read_regular_file(path)
             text = decode(data)
         except OSError as err:
             problems.append(ReadProblem(str(path), f"unreadable: {err.strerror or err}"))
@@ -76,6 +73,28 @@ def read_sources(paths: Iterable[Path]) -> tuple[list[SourceText], list[ReadProb
         key = unique_key(slugify(path.stem), digest, used_keys)
         sources.append(SourceText(key=key, path=str(path), text=text, sha256=digest))
     return sources, problems
+
+
+def read_regular_file(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ValueError for anything else.
+
+    The file is opened without blocking (a FIFO named x.txt would otherwise wait forever for a
+    writer), its type is checked on the open descriptor (no race with a rename), and at most
+    `limit` + 1 bytes are read whatever its size says (a link to /dev/zero, a file still growing).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ValueError("is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+            raise ValueError(f"not a regular file ({kind}): give a plain-text .txt file")
+        data = file.read(limit + 1)
+        if len(data) > limit:
+            size = max(os.fstat(fd).st_size, len(data))
+            raise ValueError(f"too large ({size:,} bytes, at most {limit:,} per document): split it into smaller files")
+    return data
 
 
 def unique_key(slug: str, digest: str, used: set[str]) -> str:

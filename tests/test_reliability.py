@@ -227,3 +227,145 @@ def test_a_build_does_not_disturb_readers_until_the_swap(tmp_path, pipeline):
         assert count() == new_count
     finally:
         server.stop()
+
+
+def test_a_fifo_and_a_link_to_dev_zero_are_skipped_not_read(tmp_path):
+    """A FIFO named x.txt would block the build forever; /dev/zero would be read until memory
+    runs out: both are named and skipped, and the rest is built (in a subprocess with a time
+    limit, so a regression fails instead of hanging)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_bytes((SEEDS / "001_6bf8637f507ce4ab.txt").read_bytes())
+    os.mkfifo(corpus / "x.txt")
+    (corpus / "zero.txt").symlink_to("/dev/zero")
+    store = tmp_path / "store"
+    result = subprocess.run([sys.executable, "-c", MEASURED_BUILD, "build", str(corpus), "--store", str(store), "--no-validate"],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 1, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert any("x.txt" in line and "FIFO" in line for line in skipped), result.stderr
+    assert any("zero.txt" in line and "device" in line for line in skipped), result.stderr
+    assert int(result.stderr.rsplit("peak-rss-kb ", 1)[1].split()[0]) / 1024 < MEMORY_BOUND_MB
+    assert b"/document/good>" in export_bytes(stores.open_read_only(store), ox.RdfFormat.N_QUADS)
+
+
+def test_kill_9_of_a_build_with_workers_leaves_no_worker_and_a_usable_cache(tmp_path, pipeline):
+    """A real `archivekg build --workers 2` killed with SIGKILL while its workers analyse: every
+    worker ends within seconds, and the next build, from what the cache kept, gives the same
+    graph as a build from scratch."""
+    import psutil
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 40)
+    store = tmp_path / "store"
+    cache = tmp_path / "store.cache"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivekg", "build", str(corpus), "--store", str(store), "--workers", "2"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 120
+    workers: list = []
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = parent.children(recursive=True)
+        if len(workers) >= 2 and any(p.is_file() for p in (cache / "analysis").rglob("*")):
+            break  # the workers run and have made something
+        time.sleep(0.05)
+    assert process.poll() is None and len(workers) >= 2, "the build ended (or never started its workers) before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert ended(workers, 10), f"workers outlived the killed build: {[p.pid for p in workers if p.is_running()]}"
+    settings = Settings.from_env({}, store=store, validate=False, workers=1)
+    report = build(settings, [corpus], pipeline)
+    assert 0 < report.analysed < 40  # what the killed build analysed was kept
+    fresh = Settings.from_env({}, store=tmp_path / "fresh", validate=False, workers=1, cache=False)
+    build(fresh, [corpus], pipeline)
+    assert export_bytes(stores.open_read_only(store), ox.RdfFormat.N_QUADS) == export_bytes(stores.open_read_only(fresh.store), ox.RdfFormat.N_QUADS)
+
+
+def ended(processes, timeout: float) -> bool:
+    """Whether every process (psutil.Process, not necessarily our child) ends within `timeout` s."""
+    import psutil
+
+    def running(p) -> bool:
+        try:
+            return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + timeout
+    while any(running(p) for p in processes):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+WORKER_THAT_HANGS = """
+import os, sys, time
+from archivekg.extract.parallel import die_with_parent
+reader, writer = os.pipe()
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    os.close(writer)
+    kernel = sys.argv[1] == 'kernel'
+    die_with_parent(None if kernel else reader, parent, kernel=kernel)
+    print(os.getpid(), flush=True)  # watched from now on
+    time.sleep(120)  # busy, reading nothing from its parent: only the watch can end it
+    os._exit(0)
+time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize("how", ["kernel", "pipe"])
+def test_a_busy_worker_dies_with_its_parent(how):
+    """Both ways a worker learns that its build was killed: PR_SET_PDEATHSIG (Linux) and the
+    parent's pipe reaching end of file (everywhere), each alone."""
+    import psutil
+
+    if how == "kernel" and not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    parent = subprocess.Popen([sys.executable, "-c", WORKER_THAT_HANGS, how], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    child = None
+    try:
+        child = psutil.Process(int(parent.stdout.readline()))
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        assert ended([child], 10), f"the worker outlived its parent ({how})"
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+        if child is not None and not ended([child], 0):
+            child.kill()  # the test failed: leave nothing behind
+
+
+def test_kill_9_while_an_incremental_build_writes_its_store(tmp_path, pipeline):
+    """Killed after it made its new build folder (copying the served store, replacing the changed
+    graphs, validating): the served store is as it was, and the next build, from the cache,
+    gives the graph of a build from scratch."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 6)
+    settings = Settings.from_env({}, store=tmp_path / "store", workers=1)
+    build(settings, [corpus], pipeline)
+    before = export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS)
+    existing = set(stores.builds_dir(settings.store).iterdir())
+    (corpus / "added.txt").write_bytes((SEEDS / "001_6bf8637f507ce4ab.txt").read_bytes())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivekg", "build", str(corpus), "--store", str(settings.store), "--workers", "1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if [p for p in set(stores.builds_dir(settings.store).iterdir()) - existing if p.is_dir()]:
+            break
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before it could be killed while writing"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS) == before
+    assert build(settings, [corpus], pipeline).analysed == 0  # the killed build had analysed the new document
+    fresh = Settings.from_env({}, store=tmp_path / "fresh", validate=False, workers=1, cache=False)
+    build(fresh, [corpus], pipeline)
+    assert export_bytes(stores.open_read_only(settings.store), ox.RdfFormat.N_QUADS) == export_bytes(stores.open_read_only(fresh.store), ox.RdfFormat.N_QUADS)
