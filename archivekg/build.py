@@ -56,6 +56,7 @@ def load_pipeline(settings: Settings) -> Pipeline:
     """The spaCy pipeline and every rule file, read and checked once (a malformed rule file
     stops the build with its name before any document is read)."""
     rules = load_ruleset(settings.profiles)
+    rules.warm()  # before any worker is forked: they share the indexes
     return Pipeline(build_pipeline(settings.model, rules), rules)
 
 

@@ -2,6 +2,9 @@
 
 An entry is one file named by the sha256 of everything its value depends on (see `archivekg.
 incremental` for the keys), so an entry is never stale: a changed input is another name.
+The one exception is a stage-2 trace (kind "trace"): under the key of a document's inputs, the
+records of what its extractions read of the entity table, newest first; a hint that names
+entries, replaced as a whole, never trusted for content.
 Entries are written to a temporary file and renamed into place (`os.replace`), so a build
 killed at any moment leaves either the whole entry or none; an entry that cannot be read
 (a disk error, a file edited by hand) is a miss, never an error. The cache lives beside the

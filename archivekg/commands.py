@@ -52,7 +52,7 @@ def build(settings: Settings, args: Namespace) -> int:
     reused = report.documents - report.analysed
     print(
         f"built {report.store}: {report.documents} documents, {report.entities} entities, {report.quads} statements"
-        + (f"; {reused} analysis(es) from the cache" if settings.cache and reused else "")
+        + (f"; from the cache: {reused} analysis(es), {report.documents - report.extracted} extraction(s)" if settings.cache and reused else "")
         + (f"; {len(report.problems)} file(s) skipped" if report.problems else ""),
         file=sys.stderr,
     )

@@ -6,18 +6,24 @@ Dask cluster).
     stage 1   source -> Doc (DocBin bytes) + mentions          key: code, model, rules, key + bytes
     resolve   all mentions -> entities (corpus-wide, never cached, it is cheap)
     stage 2   Doc + resolved mentions + the corpus's entities      key: stage 1's + those mentions
-              -> document record, figures, claims                     + the entity table
+              -> document record, figures, claims                     + what it read of the entities
     contradictions over every document's claims (corpus-wide, cheap)
     graph     a document's extraction -> its named graph (N-Quads)  key: stage 2's + base IRI
               + path + the corpus documents its citations name
 
+Stage 2 reads a small part of the entity table (the entities its mentions name, the sides and
+forces the figures stage looks up: `archivekg.extract.entity_table`), and which part is known
+only once it has run. So its results are found through a trace: under the key of its inputs
+(stage 1's key and the resolved mentions) the cache keeps the records of what earlier runs
+read, newest first; a record the new table answers the same way names the result to reuse,
+whose own key is the inputs' key and the record's answers (content-addressed, like every other
+entry: never stale). A document added to an archive, naming people no other document names,
+re-extracts itself and the documents whose reads it changes, not the corpus.
+
 A Doc is in memory only while a worker analyses or reads it: the parent keeps the mentions
 until resolution and then the per-document extractions without their mentions, never a
-corpus of Docs or quads. Adding, changing or
-removing one document re-runs spaCy on that one only, and stage 2 and the graph of that one
-only while the corpus's entity table stays the same (stage 2 of every document when it
-changes: a new entity, a new name of one; the figures stage reads the whole table); the store built from the
-result is the same, quad for quad, as a build from scratch.
+corpus of Docs or quads. The store built from the result is the same, quad for quad, as a
+build from scratch.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import pyoxigraph as ox
 import spacy
 
 from archivekg.cache import Cache, digest
+from archivekg.extract.entity_table import TableAnswers
 from archivekg.extract.graph import GraphWriter
 from archivekg.extract.iris import IriMinter
 from archivekg.extract.model import CorpusExtraction, DocumentExtraction, ReadProblem, SourceText
@@ -66,14 +73,36 @@ def analysis_key(fp: str, source: SourceText) -> str:
     return digest("analysis", fp, source.key, source.sha256)
 
 
-def entities_version(entities: dict) -> str:
-    """A hash of the corpus's entity table, which the per-document stages read (dataclass reprs
-    are exact and stable: field order, repr of str/int/float; unlike pickles)."""
-    return digest(repr(sorted(entities.values(), key=lambda e: e.key)))
+TRACE_RECORDS = 4  # records of what stage 2 read kept per inputs' key (one per entity table seen lately)
 
 
-def extraction_key(analysis: str, task: DocumentTask, entities: str) -> str:
-    return digest("extraction", analysis, repr(task.mentions), entities)
+def inputs_key(analysis: str, mentions: tuple) -> str:
+    """Stage 2's inputs but the entity table: stage 1's key and the resolved mentions (dataclass
+    reprs are exact and stable: field order, repr of str/int/float; unlike pickles)."""
+    return digest("extraction-inputs", analysis, repr(mentions))
+
+
+def extraction_key(inputs: str, reads: tuple) -> str:
+    """A stage-2 result: its inputs and the answers the entity table gave to what it read."""
+    return digest("extraction", inputs, repr(reads))
+
+
+def reuse(cache: Cache, inputs: str, table: TableAnswers) -> tuple[str, tuple] | None:
+    """The key and value of a cached stage-2 result whose reads this table answers the same way."""
+    for reads in cache.get("trace", inputs) or ():
+        if table.hold(reads):
+            key = extraction_key(inputs, reads)
+            value = cache.get("extraction", key)
+            if value is not None:
+                return key, value
+    return None
+
+
+def remember(cache: Cache, inputs: str, reads: tuple) -> None:
+    """Put a record of reads first in the trace of its inputs (the trace is a hint: a record whose
+    result is gone is a miss)."""
+    records = [reads] + [r for r in cache.get("trace", inputs) or () if r != reads]
+    cache.put("trace", inputs, records[:TRACE_RECORDS])
 
 
 @dataclass
@@ -116,29 +145,31 @@ def run_stages(pipeline: Pipeline, sources: list[SourceText], cache: Cache, pool
     resolved_by_doc, entities = resolve_corpus(sources, mentions, pipeline.rules)
     del mentions
 
-    # stage 2: where what a document's mentions name is new, read its Doc back and extract
+    # stage 2: where no cached result read the entity table as it is now, read the Doc back and extract
     results: dict[str, tuple[DocumentExtraction, ReadProblem | None]] = {}
     keys: dict[str, str] = {}
     todo: list[tuple[SourceText, str, tuple, dict]] = []
-    table = entities_version(entities)
+    table = TableAnswers(entities)
     for source in sources:
         resolved = tuple(resolved_by_doc.pop(source.key))
-        task = DocumentTask(source, None, resolved, entities)
-        keys[source.key] = key = extraction_key(analysis[source.key], task, table)
-        cached = cache.get("extraction", key)
-        if cached is None:
-            todo.append((source, key, resolved, entities))
+        inputs = inputs_key(analysis[source.key], resolved)
+        found = reuse(cache, inputs, table)
+        if found is None:
+            todo.append((source, inputs, resolved, entities))
         else:
-            results[source.key] = slim(cached, source)
+            keys[source.key] = found[0]
+            results[source.key] = slim(found[1], source)
 
     def tasks() -> Iterator[tuple[int, list[DocumentTask]]]:
         for start, chunk in batches(todo):
             yield start, [DocumentTask(s, doc_bytes(cache, analysis[s.key]), m, e) for s, _, m, e in chunk]
 
     for start, done in pool.run("extract", tasks()):
-        for (source, key, _, _), result in zip(todo[start : start + BATCH], done):
-            cache.put("extraction", key, result)
-            results[source.key] = slim(result, source)
+        for (source, inputs, _, _), (extraction, problem, reads) in zip(todo[start : start + BATCH], done):
+            keys[source.key] = key = extraction_key(inputs, reads)
+            cache.put("extraction", key, (extraction, problem))
+            remember(cache, inputs, reads)
+            results[source.key] = slim((extraction, problem), source)
     corpus = finish_corpus([results.pop(s.key) for s in sources], entities)
     return Extracted(corpus, keys, len(missing), len(todo))
 

@@ -49,10 +49,14 @@ class CorpusMaker:
         persons = self.names["person"]
         self._person = re.compile("|".join(re.escape(n) for n in sorted(persons, key=len, reverse=True)))
 
-    def document(self, i: int) -> str:
+    def document(self, i: int, new_names: bool = False) -> str:
+        """Document i; with `new_names` its people are invented ones no gazetteer knows (what a
+        document added to an archive usually brings: entities no other document names)."""
         rng = random.Random(self.seed * 1_000_003 + i)
         day, month = rng.randint(1, 28), rng.choice(sorted(MONTHS))
         sender, recipient = rng.sample(self.names["person"], 2)
+        if new_names:
+            sender, recipient = invented_person(rng), invented_person(rng)
         header = (
             f"CIPHERED TELEGRAM No. {rng.randint(1000, 99999)}\n\n"
             f"From {rng.choice(self.names['place']).upper()} Received {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}\n\n"
@@ -60,13 +64,14 @@ class CorpusMaker:
             f"TO {recipient.upper()}\n\n"
             f"I report the answer of {sender.upper()} of {day} {month} 1950:\n\n"
         )
-        body = [self.vary(p, rng) for p in rng.sample(self.paragraphs, rng.randint(3, 7))]
+        body = [self.vary(p, rng, new_names) for p in rng.sample(self.paragraphs, rng.randint(3, 7))]
         return header + "\n\n".join(body) + f"\n\n{rng.randint(1, 28)}.{rng.randint(10, 12)}.50   {sender.upper()}\n"
 
-    def vary(self, paragraph: str, rng: random.Random) -> str:
+    def vary(self, paragraph: str, rng: random.Random, new_names: bool = False) -> str:
         factor = rng.uniform(0.5, 2.0)  # one factor per paragraph keeps ranges ("2,200 to 3,000") in order
         numbers = _NUMBER.sub(lambda m: self.number_like(m.group(0), factor), paragraph)
-        return self._person.sub(lambda m: rng.choice(self.names["person"]), numbers)
+        person = (lambda m: invented_person(rng)) if new_names else (lambda m: rng.choice(self.names["person"]))
+        return self._person.sub(person, numbers)
 
     @staticmethod
     def number_like(number: str, factor: float) -> str:
@@ -75,6 +80,16 @@ class CorpusMaker:
             return number  # a year: keep it
         new = max(1, round(value * factor))
         return f"{new:,}" if "," in number else str(new)
+
+
+GIVEN = ["Ivan", "Pavel", "Nikolai", "Sergei", "Grigori", "Fyodor", "Boris", "Leonid"]
+SYLLABLES = ["zo", "lo", "ta", "ru", "vi", "ne", "ka", "mi", "sho", "bra", "dey", "pe", "gor", "stu"]
+
+
+def invented_person(rng: random.Random) -> str:
+    """A Russian-looking name no gazetteer holds ("Pavel Gorneshov")."""
+    surname = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize() + rng.choice(["ov", "ev", "in", "sky"])
+    return f"{rng.choice(GIVEN)} {surname}"
 
 
 def write_corpus(out: Path, documents: int, seed: int = 1950) -> list[Path]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archivekg.extract.model import Entity
+from archivekg.extract.entity_table import EntityTable
 from archivekg.extract.resolve import normalise_name
 
 RELATIONS = ("speaks-for", "name", "force", "bloc", "divided")
@@ -62,26 +62,16 @@ def parse_side_rules(lines) -> SideRules:
 class SideIndex:
     """The corpus's entities, found by gazetteer id or by name, and what the side rules say of them."""
 
-    def __init__(self, entities: dict[str, Entity], rules: SideRules, ruleset):
+    def __init__(self, entities: EntityTable, rules: SideRules, ruleset):
         self.entities, self.rules = entities, rules
         self.alias_index = ruleset.alias_index
         self.demonyms = {d.casefold(): e.id for e in ruleset.entries for d in e.demonyms}
-        self.by_id = {e.gazetteer_id: e.key for e in entities.values() if e.gazetteer_id}
-        self._by_name: dict[str, str] | None = None  # built on the first name that is not an id
 
     def entity(self, ref: str | None) -> str | None:
         """The entity a rule's subject or object means: a gazetteer id or a name."""
         if not ref:
             return None
-        found = self.by_id.get(ref) or (ref if ref in self.entities else None)
-        if found:
-            return found
-        if self._by_name is None:
-            self._by_name = {}
-            for entity in self.entities.values():
-                for name in (entity.label, *entity.alt_labels):
-                    self._by_name.setdefault(normalise_name(name), entity.key)
-        return self._by_name.get(normalise_name(ref))
+        return self.entities.by_gazetteer_id(ref) or (ref if ref in self.entities else None) or self.entities.by_name(ref)
 
     def named(self, text: str) -> str | None:
         """The side or force a name or demonym in a figure means ("CCF", "Soviets", "Chinese"),

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, DocBin
 from archivekg.extract.claims import find_claims
 from archivekg.extract.contradictions import find_contradictions
 from archivekg.extract.documents import describe_document
+from archivekg.extract.entity_table import EntityTable
 from archivekg.extract.figures import find_figures
 from archivekg.extract.rules import RuleSet
 from archivekg.extract.link import link_entities
@@ -80,10 +81,14 @@ def resolve_corpus(
 
 
 def extract_document(
-    source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity], rules: RuleSet
+    source: SourceText, doc: Doc, mentions: list[ResolvedMention], entities: dict[str, Entity] | EntityTable, rules: RuleSet
 ) -> tuple[DocumentExtraction, ReadProblem | None]:
     """The per-document stages. A stage that fails on one document costs that document its
-    metadata, figures and claims (reported, never silent), not the build."""
+    metadata, figures and claims (reported, never silent), not the build. They read the
+    entity table through an `EntityTable` (pass one to learn what they read)."""
+    if not isinstance(entities, EntityTable):
+        entities = EntityTable(entities)
+    entities.read_kinds(r.entity_key for r in mentions)  # the graph writes each one's kind (in its IRI)
     try:
         record = describe_document(source, doc, mentions, entities, rules)
         figures = find_figures(source, doc, record, mentions, entities, rules)
@@ -125,7 +130,7 @@ def analyse_batch(pipeline: Pipeline, sources: list[SourceText]) -> list[tuple[b
 class DocumentTask:
     """What stage 2 needs for one document: its Doc (None: analyse it again), its resolved
     mentions, and the corpus's entities (the figures stage looks sides and forces up among
-    all of them, by gazetteer id and by name)."""
+    all of them, by gazetteer id and by name; what it reads is recorded)."""
 
     source: SourceText
     doc: bytes | None
@@ -133,15 +138,17 @@ class DocumentTask:
     entities: dict[str, Entity]
 
 
-def extract_batch(pipeline: Pipeline, tasks: list[DocumentTask]) -> list[tuple[DocumentExtraction, ReadProblem | None]]:
-    """Stage 2 of each task."""
+def extract_batch(pipeline: Pipeline, tasks: list[DocumentTask]) -> list[tuple[DocumentExtraction, ReadProblem | None, tuple]]:
+    """Stage 2 of each task: its result and what it read of the entity table (`EntityTable.reads`)."""
     results = []
     for task in tasks:
         if task.doc is None:
             doc = next(iter(analyse(pipeline.nlp, [task.source.text], pipeline.rules)))
         else:
             doc = doc_from_bytes(pipeline.nlp, task.doc)
-        results.append(extract_document(task.source, doc, list(task.mentions), task.entities, pipeline.rules))
+        table = EntityTable(task.entities)
+        extraction, problem = extract_document(task.source, doc, list(task.mentions), table, pipeline.rules)
+        results.append((extraction, problem, table.reads()))
     return results
 
 

@@ -27,11 +27,15 @@ class KnownPlace:
     alternate: bool = False  # found by one of its alternate names, not its own
 
 
+_SEPARATORS = str.maketrans({c: " " for c in "-'`."})
+
+
 def fold(name: str) -> str:
     """The form names are looked up in: accents folded, case and spacing ignored, hyphens and
     apostrophes as spaces ("P'yŏngyang" -> "p yongyang")."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return " ".join(re.sub(r"[-'’`.]", " ", folded).lower().split())
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return " ".join(name.translate(_SEPARATORS).lower().split())
 
 
 class PlaceIndex:

@@ -158,6 +158,16 @@ class RuleSet:
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
+    def warm(self) -> None:
+        """Build now the indexes otherwise built on first use (the world's place names, every
+        name of the gazetteer), so that worker processes forked afterwards share them."""
+        from archivekg.extract.places import place_index
+
+        if self.evidence:
+            place_index(self.evidence.countries)
+        for index in ("alias_index", "by_id", "name_words", "single_names", "surname_counts", "person_by_surname", "place_entries"):
+            getattr(self, index)
+
     @cached_property
     def alias_index(self) -> dict[str, str]:
         """Every name of every entry, in the form names are compared in -> the entry's id."""

@@ -83,6 +83,41 @@ def test_adding_changing_and_removing_a_document_redo_only_it_and_equal_a_fresh_
     assert nquads(settings.store) == from_scratch(tmp_path, corpus, pipeline)
 
 
+def test_a_document_naming_people_nobody_named_re_extracts_only_what_read_them(tmp_path, pipeline):
+    """Stage 2 of a cached document is redone only when the entity table answers one of its
+    reads differently: a document bringing new people changes the table, not those reads."""
+    corpus = make_corpus(tmp_path / "corpus", 12)
+    settings = settings_for(tmp_path / "store")
+    build(settings, [corpus], pipeline)
+    (corpus / "added.txt").write_text(CorpusMaker(seed=7).document(1, new_names=True), encoding="utf-8")
+    added = build(settings, [corpus], pipeline)
+    assert added.analysed == 1
+    assert 1 <= added.extracted < added.documents // 2
+    assert nquads(settings.store) == from_scratch(tmp_path, corpus, pipeline)
+    # a known person under a new name of theirs changes that entity's names: what read them is redone
+    (corpus / "renamed.txt").write_text("TELEGRAM\n\nFrom Beijing.\n\nMAO TSE-TUNG said that the troops are ready. Mao Zedong agreed.\n", encoding="utf-8")
+    build(settings, [corpus], pipeline)
+    assert nquads(settings.store) == from_scratch(tmp_path, corpus, pipeline)
+
+
+def test_the_entity_table_records_what_is_read_and_knows_when_another_table_answers_otherwise():
+    from archivekg.extract.entity_table import EntityTable, TableAnswers
+    from archivekg.extract.model import Entity
+
+    mao = Entity("mao-zedong", "person", "Mao Zedong", ("Mao",), gazetteer_id="mao-zedong")
+    korea = Entity("korea", "place", "Korea")
+    table = EntityTable({mao.key: mao, korea.key: korea})
+    assert table["mao-zedong"].kind == "person"
+    assert "stalin" not in table
+    assert table.by_name("MAO") == "mao-zedong"
+    reads = table.reads()
+    assert dict(reads).keys() == {"k:mao-zedong", "f:mao-zedong kind", "k:stalin", "n:mao"}
+    other_names = Entity("mao-zedong", "person", "Mao Zedong", ("Mao", "Mao Tse-tung"), gazetteer_id="mao-zedong")
+    assert TableAnswers({mao.key: other_names, korea.key: korea}).hold(reads)  # its names were not read
+    assert not TableAnswers({mao.key: mao, korea.key: korea, "stalin": Entity("stalin", "person", "Stalin")}).hold(reads)
+    assert not TableAnswers({mao.key: Entity("mao-zedong", "organization", "Mao Zedong", ("Mao",))}).hold(reads)
+
+
 def test_a_cited_message_added_later_is_linked_from_the_cached_document_that_cites_it(tmp_path, pipeline):
     """A document's graph depends on the corpus where it cites a message that is itself a
     document of the corpus: that graph is made again when the cited document comes."""
