@@ -47,6 +47,7 @@ class EvidenceRules:
     institutions: frozenset[str]
     delegations: re.Pattern  # "... Delegation": the name less it, when that names a body
     common_word: float  # a single word this frequent in English (wordfreq Zipf) is no name
+    post_nominals: dict[str, str]  # "Hodes, USA": a service's abbreviation after a name -> its gazetteer id
 
     @property
     def places(self) -> PlaceIndex:
@@ -84,6 +85,7 @@ def parse_evidence_rules(files) -> EvidenceRules:
         institutions=frozenset(data["institutions"]),
         delegations=re.compile(r"(?i)^(?P<body>.+?)\s+(?:" + "|".join(re.escape(w) for w in data["delegations"]) + r")$"),
         common_word=float(data["common_word"]),
+        post_nominals=dict(data.get("post_nominals", {})),
         office=re.compile(r"(?i)^(?:the\s+)?(?:" + "|".join(re.escape(w) for w in sorted(data["office"], key=len, reverse=True)) + r")\b\s+\S"),
     )
 

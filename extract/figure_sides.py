@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from archivekg.extract.entity_table import EntityTable
 from archivekg.extract.resolve import normalise_name
 
-RELATIONS = ("speaks-for", "name", "force", "bloc", "divided")
+RELATIONS = ("speaks-for", "name", "force", "bloc", "divided", "organ")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class SideRules:
     forces: tuple[Force, ...]
     blocs: dict[str, str]  # side -> bloc
     divided: dict[tuple[str, str], str]  # (place, bloc) -> side
+    organs: dict[str, dict[str, str]]  # a body's name without its party (normalised) -> side -> the body's id
 
 
 def _conditions(text: str) -> dict[str, str]:
@@ -38,7 +39,7 @@ def _conditions(text: str) -> dict[str, str]:
 
 def parse_side_rules(lines) -> SideRules:
     """`allegiances.tsv`: relation, subject, object[, condition] a line."""
-    speaks, names, forces, blocs, divided = {}, {}, [], {}, {}
+    speaks, names, forces, blocs, divided, organs = {}, {}, [], {}, {}, {}
     for number, line in enumerate(lines, 1):
         cells = [c.strip() for c in line.split("\t")]
         if len(cells) < 3 or cells[0] not in RELATIONS:
@@ -54,9 +55,13 @@ def parse_side_rules(lines) -> SideRules:
             forces.append(Force(subject, obj, places, condition.get("from")))
         elif relation == "bloc":
             blocs[obj] = subject
+        elif relation == "organ":
+            if "side" not in condition:
+                raise ValueError(f"allegiances.tsv line {number}: an organ row needs the condition side:SIDE: {line!r}")
+            organs.setdefault(normalise_name(subject), {})[condition["side"]] = obj
         else:
             divided[(subject, condition.get("bloc", ""))] = obj
-    return SideRules(speaks, names, tuple(forces), blocs, divided)
+    return SideRules(speaks, names, tuple(forces), blocs, divided, organs)
 
 
 class SideIndex:

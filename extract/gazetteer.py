@@ -1,7 +1,9 @@
 """The gazetteer and the other rule files under `extract/data/`, loaded into plain values.
 
 Historians edit the data files, never this module: `gazetteer.jsonl` (one known entity a
-line: id, label, type, Wikidata id, aliases, pseudonyms, demonyms), `layout_words.txt`,
+line: id, label, type, Wikidata id, aliases, pseudonyms, demonyms; a thing that came to be
+on a date gives it as "from" and, as "before", the entry its names mean in a document dated
+earlier: "China" in 1948 is not the People's Republic), `layout_words.txt`,
 `honorifics.txt`, `acronyms.txt`, `force_nouns.txt` and `context_patterns.jsonl`.
 """
 
@@ -30,6 +32,8 @@ class GazetteerEntry:
     description: str | None = None  # one line of English, shown on the entity's page
     birth_date: str | None = None  # ISO: "1893-12-26", "1893-12" or "1893"
     death_date: str | None = None
+    valid_from: str | None = None  # ISO date the thing came to be ("from"): the People's Republic of China, 1949-10-01
+    before: str | None = None  # the entry its names mean in a document dated before `valid_from`
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases, *self.pseudonyms)
@@ -71,6 +75,8 @@ def parse_entry(row: dict, where: str) -> GazetteerEntry:
             description=_one_line(row.get("description"), where),
             birth_date=_iso(row.get("born"), where),
             death_date=_iso(row.get("died"), where),
+            valid_from=_iso(row.get("from"), where),
+            before=row.get("before"),
         )
     except KeyError as err:
         raise GazetteerError(f"{where}: missing field {err}") from None
@@ -100,6 +106,11 @@ def parse_gazetteer(files) -> dict:
     if len(ids) != len(set(ids)):
         twice = sorted({i for i in ids if ids.count(i) > 1})
         raise GazetteerError(f"the gazetteer files give these ids twice: {', '.join(twice)}")
+    for entry in entries:
+        if entry.before and (entry.before not in ids or not entry.valid_from or len(entry.valid_from) != 10):
+            raise GazetteerError(
+                f"gazetteer entry {entry.id}: 'before' must name another entry's id and 'from' must be a full date (YYYY-MM-DD)"
+            )
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.wikidata and entry.wikidata in seen:

@@ -83,7 +83,96 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     keep_within_fields(text, source.key, lines, mentions)
     adjectives_by_parse(doc, mentions)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
-    return [typed(text, m, lines, rules) for m in kept]
+    found = post_nominals(text, [typed(text, m, lines, rules) for m in kept], rules)
+    return dated(organs_of_side(found, rules), text, source.key, lines, rules)
+
+
+def organs_of_side(mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """A body named without its party ("the Politburo", "members of the Central Committee") is
+    the body the document names in full ("the Politburo of the Korean Workers' Party"), else that
+    body of the document's side (`organ` rows of allegiances.tsv): the side of the bodies of those
+    rows the document names ("Politburo of the CC VKP(b)"), else the side most of the people it
+    names speak for. A document of no clear side keeps the bare name."""
+    sides = rules.figures.sides if rules.figures else None
+    if not sides or not sides.organs:
+        return mentions
+    bare = [i for i, m in enumerate(mentions) if m.kind in ("organization", "unit") and not m.gazetteer_id and normalise_name(m.span.text) in sides.organs]
+    if not bare:
+        return mentions
+    side = _side_of_document(mentions, sides, rules)
+    out = list(mentions)
+    for i in bare:
+        name = normalise_name(out[i].span.text)
+        full = [m for m in mentions if normalise_name(m.span.text).startswith(name + " of ")]
+        if full:  # the document names it in full ("the Politburo of the Korean Workers' Party"): that one
+            body = full[0].gazetteer_id if all(m.gazetteer_id == full[0].gazetteer_id for m in full) else None
+        else:
+            body = sides.organs[name].get(side) if side else None
+        if body in rules.by_id:
+            out[i] = replace(out[i], gazetteer_id=body, kind=rules.by_id[body].kind)
+    return out
+
+
+def _side_of_document(mentions: list[Mention], sides, rules: RuleSet) -> str | None:
+    def majority(votes: list[str]) -> str | None:
+        counts = sorted(((votes.count(v), v) for v in set(votes)), reverse=True)
+        return counts[0][1] if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]) else None
+
+    organ_sides = {body: side for by_side in sides.organs.values() for side, body in by_side.items()}
+    bodies = [organ_sides[m.gazetteer_id] for m in mentions if m.gazetteer_id in organ_sides]
+    if bodies:
+        return majority(bodies)
+    people = {}
+    for m in mentions:
+        if m.kind == "person":
+            side = sides.speaks_for.get(m.gazetteer_id or "") or sides.speaks_for.get(normalise_name(m.span.text, rules.honorifics))
+            if side:
+                people[m.gazetteer_id or normalise_name(m.span.text)] = side
+    return majority(list(people.values()))
+
+
+_END_OF_NAME = re.compile(r"\s*(?:$|[,;.)\]\n])")
+
+
+def post_nominals(text: str, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """A service's abbreviation right after a person's name and a comma, ending the phrase
+    ("Major General Henry I. Hodes, USA"), names the service (name_evidence.json
+    `post_nominals`); elsewhere ("Britain, USA, France") it keeps its meaning."""
+    out = list(mentions)
+    for i in range(1, len(out)):
+        mention, before = out[i], out[i - 1]
+        service = rules.evidence.post_nominals.get(mention.span.text)
+        if (
+            service in rules.by_id
+            and before.kind == "person"
+            and re.fullmatch(r",[ \t]*", text[before.span.end : mention.span.start])
+            and _END_OF_NAME.match(text, mention.span.end)
+        ):
+            out[i] = replace(mention, gazetteer_id=service, kind=rules.by_id[service].kind, adjective=False)
+    return out
+
+
+def dated(mentions: list[Mention], text: str, doc_key: str, lines, rules: RuleSet) -> list[Mention]:
+    """A name of a thing that came to be on a date, in a document dated before it, is a name of
+    what it replaced (the gazetteer's `from` and `before`: "China" in a telegram of 1948 is not
+    the People's Republic). An undated document keeps the gazetteer's entry."""
+    bounded = [m for m in mentions if m.gazetteer_id and rules.by_id[m.gazetteer_id].before]
+    if not bounded:
+        return mentions
+    from archivekg.extract.dates import match_dates
+    from archivekg.extract.documents import reference_date
+
+    date = reference_date(text, lines, doc_key, rules.dates, match_dates(text, rules.dates))
+    if not date or len(date) < 10:
+        return mentions
+    day = date[:10]
+    out = []
+    for m in mentions:
+        entry = rules.by_id[m.gazetteer_id] if m.gazetteer_id else None
+        if entry and entry.before and day < entry.valid_from:
+            m = replace(m, gazetteer_id=entry.before, kind=rules.by_id[entry.before].kind)
+        out.append(m)
+    return out
 
 
 def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:

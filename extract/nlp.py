@@ -116,6 +116,8 @@ def load_model(name: str) -> Language:
 def gazetteer_patterns(nlp: Language, rules: RuleSet) -> list[dict]:
     patterns = []
     for entry in rules.entries:
+        if entry.id in rules.earlier_entries:
+            continue  # its names are its successor's, read by the document's date (archivekg.extract.mentions)
         seen: list[list] = []
         for name in dict.fromkeys(entry.names()):
             tokens = [t.text for t in nlp.make_doc(name)]

@@ -165,7 +165,7 @@ class RuleSet:
 
         if self.evidence:
             place_index(self.evidence.countries)
-        for index in ("alias_index", "by_id", "name_words", "single_names", "surname_counts", "person_by_surname", "place_entries"):
+        for index in ("earlier_entries", "alias_index", "by_id", "name_words", "single_names", "surname_counts", "person_by_surname", "place_entries"):
             getattr(self, index)
 
     @cached_property
@@ -175,9 +175,17 @@ class RuleSet:
 
         index: dict[str, str] = {}
         for entry in self.entries:
+            if entry.id in self.earlier_entries:
+                continue  # reached only through the entry it precedes, by the document's date
             for name in entry.names():
                 index.setdefault(normalise_name(name), entry.id)
         return index
+
+    @cached_property
+    def earlier_entries(self) -> frozenset[str]:
+        """The entries that are another's `before`: what its names mean in a document dated
+        before it came to be (they add no names of their own to the ruler or the index)."""
+        return frozenset(e.before for e in self.entries if e.before)
 
     @cached_property
     def by_id(self) -> dict[str, GazetteerEntry]:

@@ -44,6 +44,23 @@ def test_a_malformed_profile_file_is_named(profile):
         load_ruleset([profile])
 
 
+def test_a_dated_entry_must_name_what_came_before_it(profile):
+    row = {"id": "east-germany", "label": "German Democratic Republic", "type": "country", "from": "1949-10-07", "before": "nowhere"}
+    (profile / "gazetteer.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="east-germany: 'before' must name another entry's id"):
+        load_ruleset([profile])
+    row.update({"before": "soviet-occupation-zone", "from": "1949"})
+    zone = {"id": "soviet-occupation-zone", "label": "Soviet occupation zone of Germany", "type": "place"}
+    (profile / "gazetteer.jsonl").write_text(json.dumps(row) + "\n" + json.dumps(zone) + "\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="a full date"):
+        load_ruleset([profile])
+    row["from"] = "1949-10-07"
+    (profile / "gazetteer.jsonl").write_text(json.dumps(row) + "\n" + json.dumps(zone) + "\n", encoding="utf-8")
+    rules = load_ruleset([profile])
+    assert "soviet-occupation-zone" in rules.earlier_entries
+    assert "soviet occupation zone of germany" not in rules.alias_index  # reached by the date only
+
+
 def test_an_unknown_profile_says_what_there_is():
     with pytest.raises(GazetteerError, match="no rule profile 'nowhere'"):
         load_ruleset(["nowhere"])
