@@ -80,11 +80,55 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     add_field_names(text, source.key, lines, rules, mentions)
     add_known_places(text, source.key, rules, mentions)
     reshape(text, source.key, rules, mentions)
+    split_leading_words(text, source.key, rules, mentions)
     keep_within_fields(text, source.key, lines, mentions)
     adjectives_by_parse(doc, mentions)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
-    found = post_nominals(text, [typed(text, m, lines, rules) for m in kept], rules)
-    return dated(organs_of_side(found, rules), text, source.key, lines, rules)
+    found = [typed(text, m, lines, rules) for m in kept]
+    found = post_nominals(text, people_of_countries(text, coordinated_places(text, found), rules), rules)
+    return dated(divided_states(text, organs_of_side(found, rules), rules), text, source.key, lines, rules)
+
+
+def divided_states(text: str, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """A divided country's name in a list of states ("Korea and China declare their agreement";
+    "the MPR, Siam, the Philippines and Korea") is the state of that name on the document's side
+    of the blocs (`divided` rows of allegiances.tsv: "Korea" in the words of the east is the DPRK).
+    Elsewhere ("the situation in Korea") it is the country as a whole."""
+    sides = rules.figures.sides if rules.figures else None
+    if not sides or not sides.divided:
+        return mentions
+    divided = {place for place, _ in sides.divided}
+    listed = []
+    for i, m in enumerate(mentions):
+        if m.gazetteer_id in divided and not m.adjective:
+            neighbours = [mentions[j] for j in (i - 1, i + 1) if 0 <= j < len(mentions)]
+            if any(
+                n.kind == "country" and not n.adjective and n.gazetteer_id not in divided
+                and _AND.fullmatch(text[min(m.span.end, n.span.end) : max(m.span.start, n.span.start)])
+                for n in neighbours
+            ):
+                listed.append(i)
+    if not listed:
+        return mentions
+    blocs = [sides.blocs[side] for side in _sides_named(mentions, sides, rules) if side in sides.blocs]
+    bloc = max(set(blocs), key=blocs.count) if blocs and blocs.count(max(set(blocs), key=blocs.count)) * 2 > len(blocs) else None
+    out = list(mentions)
+    for i in listed:
+        state = sides.divided.get((out[i].gazetteer_id, bloc)) if bloc else None
+        if state in rules.by_id:
+            out[i] = replace(out[i], gazetteer_id=state, kind=rules.by_id[state].kind)
+    return out
+
+
+def _sides_named(mentions: list[Mention], sides, rules: RuleSet) -> list[str]:
+    """The side of each person the document names who speaks for one (each person once)."""
+    people = {}
+    for m in mentions:
+        if m.kind == "person":
+            side = sides.speaks_for.get(m.gazetteer_id or "") or sides.speaks_for.get(normalise_name(m.span.text, rules.honorifics))
+            if side:
+                people[m.gazetteer_id or normalise_name(m.span.text)] = side
+    return list(people.values())
 
 
 def organs_of_side(mentions: list[Mention], rules: RuleSet) -> list[Mention]:
@@ -122,13 +166,79 @@ def _side_of_document(mentions: list[Mention], sides, rules: RuleSet) -> str | N
     bodies = [organ_sides[m.gazetteer_id] for m in mentions if m.gazetteer_id in organ_sides]
     if bodies:
         return majority(bodies)
-    people = {}
+    return majority(_sides_named(mentions, sides, rules))
+
+
+_AND = re.compile(r"(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)(?:the[ \t]+)?")
+PLACE_KINDS_HERE = ("place", "country")
+
+
+def coordinated_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    """In a list of names most of which are places ("Hokkaido, Honshu, Shikoku and Kyushu";
+    "Poland, East Germany, Czechoslovakia, the Caucasus"), a member the model took for a person
+    or a body on its guess alone is a place too (a name the document gives as a place elsewhere
+    counts as one)."""
+    out = list(mentions)
+    groups: list[list[int]] = []
+    for i, m in enumerate(out):
+        if groups and _AND.fullmatch(text[out[groups[-1][-1]].span.end : m.span.start]):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    known_places = {m.span.text for m in out if m.kind in PLACE_KINDS_HERE and (m.weight or m.gazetteer_id)}
+    for group in groups:
+        places = [i for i in group if (out[i].kind in PLACE_KINDS_HERE or out[i].span.text in known_places) and not out[i].adjective]
+        guesses = [i for i in group if i not in places and out[i].kind in ("person", "organization") and not out[i].gazetteer_id and out[i].weight == 0]
+        if len(group) < 3 or len(places) < 2 or len(places) + len(guesses) < len(group):
+            continue  # a list of places and names only guessed at; one with a known person or body is mixed
+        for i in guesses:
+            out[i] = replace(out[i], kind="place", weight=1)
+    return out
+
+
+_PERSONAL_NAME = re.compile(r"[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+){0,2}")
+
+
+def people_of_countries(text: str, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """A name followed by "of" and a country, that the model took for a body on its guess alone,
+    or for anything but a person after "with" ("talked with Krishna Menon of India, with Padilla
+    Nervo of Mexico"), is a person: a body's name would hold its "of" phrase and a word that
+    makes it a body ("Ministry", "Bank"). The model's "Belaunde of Peru" is a person and a country."""
+    out: list[Mention] = []
     for m in mentions:
-        if m.kind == "person":
-            side = sides.speaks_for.get(m.gazetteer_id or "") or sides.speaks_for.get(normalise_name(m.span.text, rules.honorifics))
-            if side:
-                people[m.gazetteer_id or normalise_name(m.span.text)] = side
-    return majority(list(people.values()))
+        whole = re.fullmatch(r"(?P<name>.+?)[ \t]+of[ \t]+(?:the[ \t]+)?(?P<country>[A-Z][\w .'’-]+)", m.span.text)
+        country = _country(whole["country"], rules) if whole and m.kind == "organization" and not m.gazetteer_id else False
+        if country is not False and _is_personal(whole["name"], rules):
+            start = m.span.start
+            out.append(replace(m, span=TextSpan(m.span.doc_key, start, start + len(whole["name"]), whole["name"]), kind="person", weight=1))
+            c_start = start + whole.start("country")
+            out.append(Mention(TextSpan(m.span.doc_key, c_start, m.span.end, whole["country"]), "country", country))
+        else:
+            out.append(m)
+    for i in range(len(out) - 1):
+        m, nxt = out[i], out[i + 1]
+        if m.gazetteer_id or m.kind == "person" or not (nxt.kind == "country" and not nxt.adjective):
+            continue
+        if not re.fullmatch(r"[ \t]+of[ \t]+(?:the[ \t]+)?", text[m.span.end : nxt.span.start]) or not _is_personal(m.span.text, rules):
+            continue
+        after_with = re.search(r"\bwith\s+$", text[max(0, m.span.start - 8) : m.span.start]) is not None
+        if (m.kind == "organization" and m.weight == 0) or (after_with and m.kind in ("organization", "place")):
+            out[i] = replace(m, kind="person", weight=1)
+    return out
+
+
+def _country(name: str, rules: RuleSet) -> str | None | bool:
+    """The gazetteer id of the country a name is, None for a country only the world knows, False
+    for no country."""
+    known = rules.alias_index.get(normalise_name(name))
+    if known:
+        return known if rules.by_id[known].kind == "country" else False
+    place = rules.evidence.places.lookup(name)
+    return None if place and place.country else False
+
+
+def _is_personal(name: str, rules: RuleSet) -> bool:
+    return bool(_PERSONAL_NAME.fullmatch(name)) and not rules.evidence.inside["organization"].search(name) and not is_common_word(name, rules.evidence)
 
 
 _END_OF_NAME = re.compile(r"\s*(?:$|[,;.)\]\n])")
@@ -218,6 +328,32 @@ def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, i
                 mentions[(new_start, new_end)] = replace(m, span=span, kind=kind, adjective=adjective)
         elif "-" in m.span.text and not m.gazetteer_id:
             split_places(text, doc_key, m, evidence, mentions)
+
+
+_NUMBERED = re.compile(r"(?:\d|[IVX]+\b|(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|thirtieth|fortieth|fiftieth|sixtieth))")
+
+
+def split_leading_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """Words that open a mention but are not of its name:
+
+    - a known force before one of its numbered formations is a mention of its own ("CCF 67TH
+      ARMY" is the CCF and its 67th Army; a country's abbreviation stays: "ROK 6th Division");
+    - a month after a day number is the date's ("13 JUL CCF LAUNCHED"): the rest is the name."""
+    for (start, end), m in sorted(mentions.items()):
+        if m.gazetteer_id or " " not in m.span.text:
+            continue
+        first, rest = m.span.text.split(None, 1)
+        offset = start + m.span.text.index(rest, len(first))
+        force = rules.alias_index.get(normalise_name(first))
+        if m.kind == "unit" and force and rules.by_id[force].kind == "unit" and _NUMBERED.match(rest):
+            del mentions[(start, end)]
+            mentions[(start, start + len(first))] = Mention(TextSpan(doc_key, start, start + len(first), first), "unit", force, None, weight=m.weight)
+            mentions[(offset, end)] = replace(m, span=TextSpan(doc_key, offset, end, rest))
+        elif first.lower().rstrip(".") in rules.dates.months and re.search(r"\d{1,2}\s+$", text[max(0, start - 4) : start]):
+            del mentions[(start, end)]
+            known = rules.alias_index.get(normalise_name(rest))
+            kind = rules.by_id[known].kind if known else m.kind
+            mentions[(offset, end)] = replace(m, span=TextSpan(doc_key, offset, end, rest), gazetteer_id=known, kind=kind, gloss=gloss_after(text, end))
 
 
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z'’]{2,}(?:[ \t]+[A-Z][a-z'’]{2,})?(?![\w-])")

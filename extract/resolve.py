@@ -170,11 +170,14 @@ class Resolver:
     def join_people(self) -> None:
         people = self.person_keys()
         long_names: dict[str, set[str]] = defaultdict(set)
+        first_names: dict[str, set[str]] = defaultdict(set)  # "Douglas" of "Douglas MacArthur": joins only in his documents
         for key in people:
             words = self.words_of(key)
             if len(words) > 1:
                 long_names[words[-1]].add(key)
                 long_names[words[0]].add(key)
+                if words[0] not in self.rules.evidence.surnames:
+                    first_names[words[0]].add(key)
         for key in people:  # "V. Kuznetsov": a surname with initials is a fuller name than "Kuznetsov"
             bare, initials = split_initials(key[1:]) if key.startswith("?") else ("", "")
             if initials and len(bare.split()) == 1:
@@ -203,7 +206,7 @@ class Resolver:
             elif len(words) == 1:
                 candidates = long_names.get(words[0], set())
                 here = {c for c in candidates if doc in people[c] and self.initials_agree(c, initials)}
-                chosen = here if here else {c for c in candidates if self.initials_agree(c, initials)}
+                chosen = here if here else {c for c in candidates if self.initials_agree(c, initials) and (c not in first_names.get(words[0], ()) or words[0] in {w for w in self.words_of(c)[1:]})}
                 if not here and self.rules.surname_counts.get(words[0], 0) > 1:
                     chosen = set()  # two known people share the surname: a bare one names neither for sure
                 if len(chosen) == 1:

@@ -48,6 +48,31 @@ Ciphered Telegram No. 601 - Razuvaev to Filippov
 Kim Il Sung said that the Politburo had approved the plan. The Politburo of the Korean Workers' Party
 will meet again on Monday.
 """,
+    "consultations-1952.txt": """November 4, 1952
+Memorandum of conversation
+
+Mr. Pearson had talked with Urrutia of Colombia, with Santa Cruz of Chile, with Belaunde of Peru and with
+Quevedo of Ecuador about the resolution. The delegates consulted Muniz of Brazil and Arce of Argentina.
+""",
+    "bases-1950.txt": """August 2, 1950
+American bases on Okinawa, Formosa, Mindanao, Leyte and Samar were reinforced.
+""",
+    "sitrep-1951.txt": """August 10, 1951
+1. ENEMY. AT 0400I 9 AUG CCF RESUMED ATTACKS. ELEMENTS OF CCF 181ST DIV AND NKPA 13TH REGT ATTACKED ROK 7TH DIV NEAR YANGGU.
+""",
+    "korea-1952.txt": """March 3, 1952
+Ciphered Telegram No. 702 - Razuvaev to Filippov
+
+Kim Il Sung and Pak Hon Yong said that Korea and China will accept the proposal. The situation in Korea is calm.
+""",
+    "macarthur-1950.txt": """July 9, 1950
+General Douglas MacArthur reported that the bridgehead holds.
+""",
+    "pass-1949.txt": """Washington, June 3, 1949
+The Secretary of State to the Embassy in France
+
+Department pass London for Douglas, Brussels for Kirk.
+""",
 }
 
 
@@ -100,3 +125,39 @@ def test_a_body_named_without_its_party_is_the_body_of_the_documents_side(ask):
     pyongyang = bodies("pyongyang-1951.txt")  # named in full in the document: that one
     assert pyongyang & {"Politburo of the Workers' Party of Korea"} and "Politburo" not in pyongyang, pyongyang
     assert "Politburo of the Chinese Communist Party" not in pyongyang
+
+
+def test_a_name_of_a_country_after_with_is_a_person(ask):
+    found = entities_of(ask, "consultations-1952.txt")
+    people = {label for label, kind in found.values() if kind == "Person"}
+    assert {"Urrutia", "Santa Cruz", "Belaunde", "Quevedo", "Muniz", "Arce"} <= people, found
+    countries = {label for label, kind in found.values() if kind == "Country"}
+    assert {"Colombia", "Chile", "Peru", "Ecuador", "Brazil", "Argentina"} <= countries, found
+
+
+def test_names_listed_with_places_are_places(ask):
+    rows = ask("""SELECT ?a ?t WHERE { ?e kg:mentionedIn ?d ; a ?t . { ?e rdfs:label ?a } UNION { ?e skos:altLabel ?a } FILTER(STRENDS(STR(?d), "/bases-1950")) }""")
+    typed = {(r["a"].value, r["t"].value.rsplit("/", 1)[-1]) for r in rows}
+    assert {("Mindanao", "Place"), ("Leyte", "Place"), ("Samar", "Place")} <= typed, typed
+
+
+def test_a_force_before_its_numbered_formation_is_a_mention_of_its_own(ask):
+    found = entities_of(ask, "sitrep-1951.txt")
+    labels = {label for label, _ in found.values()}
+    assert "Chinese People's Volunteers" in labels and "Korean People's Army" in labels, labels
+    units = {label.lower() for label, kind in found.values() if kind == "MilitaryUnit"}
+    assert "181st div" in units and "13th regt" in units, units  # the formation, without its force
+    assert "rok 7th div" in units  # a country's abbreviation is part of the name
+    assert not any(kind == "Person" for _, kind in found.values()), found  # not "Aug Ccf"
+
+
+def test_a_divided_country_listed_with_states_is_the_state_of_the_documents_side(ask):
+    found = entities_of(ask, "korea-1952.txt")
+    assert ("North Korea", "Country") in found.values(), found  # "Korea and China will accept", in the east's words
+    assert ("Korea", "Place") in found.values(), found  # "the situation in Korea": the country as a whole
+
+
+def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
+    found = entities_of(ask, "pass-1949.txt")
+    assert ("Douglas", "Person") in found.values(), found
+    assert "Douglas MacArthur" not in {label for label, _ in found.values()}
