@@ -43,8 +43,9 @@ class Place:
 
 
 class Speakers:
-    def __init__(self, source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity], rules: ClaimRules):
+    def __init__(self, source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity], rules: ClaimRules, offices=lambda name: None):
         self.source, self.doc, self.record, self.entities, self.rules = source, doc, record, entities, rules
+        self.offices = offices  # a name -> the office of the office table it is here ("The President" -> "President of the United States"), or None
         self.mentions = sorted((m for m in mentions if m.mention.span.doc_key == source.key), key=lambda m: m.mention.span.start)
         self.starts = [m.mention.span.start for m in self.mentions]
         offices = [f"office:{name}" for role, name in record.offices if role == "sender"]
@@ -97,6 +98,23 @@ class Speakers:
             m = self.mention_at(token.idx)
             if m is not None and self.agent(m.entity_key):
                 return m.entity_key
+        return self.office(head)
+
+    def office(self, head: Token) -> str | None:
+        """An office that holds the phrase where no one is named ("The President then said",
+        "The Secretary of State decided"): its head with what follows it in the phrase."""
+        if head.pos_ not in ("NOUN", "PROPN") or head.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        right = [t for t in head.subtree if t.i >= head.i and t.i - head.i < 6 and not t.is_punct]
+        words = [head.text]
+        for t in right[1:]:
+            if t.i != head.i + len(words) or t.dep_ in ("relcl", "acl", "appos", "punct"):
+                break
+            words.append(t.text)
+        for cut in range(len(words), 0, -1):
+            office = self.offices(" ".join(words[:cut]))
+            if office:
+                return f"office:{office}"
         return None
 
     def who(self, token: Token) -> str | None:
@@ -124,7 +142,7 @@ class Speakers:
     def note(self, key: str | None) -> None:
         """A named party just acted or spoke: the antecedent of the next "he" or "they"."""
         if key and key not in (FIRST, SECOND):
-            if self.entities[key].kind == "person":
+            if key.startswith("office:") or self.entities[key].kind == "person":  # an office is held by a person
                 self.last_person = key
             self.last_party = key
 
@@ -162,6 +180,12 @@ class Speakers:
         inside = [r for r in self.regions if r[0] <= char < r[1]]
         return inside[-1] if inside else None
 
+    def voiced_region(self, char: int) -> tuple[int, int, str | None, bool] | None:
+        """The innermost region at `char` that has a holder (a passage introduced by no one in
+        particular inside a forwarded memorandum is still the memorandum's author's)."""
+        inside = [r for r in self.regions if r[0] <= char < r[1] and r[2]]
+        return max(reversed(inside), key=lambda r: r[0]) if inside else self.region_at(char)
+
     def quotation_at(self, char: int) -> tuple[int, int] | None:
         return next(((a, b) for a, b in self.quotes if a <= char < b), None)
 
@@ -189,7 +213,7 @@ class Speakers:
                 return speaker
         if self.turn:
             return self.turn
-        region = self.region_at(char)
+        region = self.voiced_region(char)
         if first_person and not self.record_mode:
             if quote is not None and self.paragraph_voice:
                 return self.paragraph_voice

@@ -41,15 +41,23 @@ class Found:
 
 
 def find_claims(source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity], ruleset) -> list[Claim]:
-    return ClaimFinder(source, doc, record, mentions, entities, ruleset.claims).claims()
+    from archivekg.extract.documents import office_named
+
+    from archivekg.extract.parts import forwarded_papers
+
+    offices = lambda name: office_named(name, source.text, ruleset)  # noqa: E731
+    finder = ClaimFinder(source, doc, record, mentions, entities, ruleset.claims, offices)
+    for start, end, author in forwarded_papers(source, mentions, ruleset):
+        finder.speakers.open_region(start, end, author, False)  # a forwarded memorandum speaks for its author
+    return finder.claims()
 
 
 class ClaimFinder:
     """Finds the claims of one document; pure, holds only what it was given."""
 
-    def __init__(self, source, doc, record, mentions, entities, rules: ClaimRules):
+    def __init__(self, source, doc, record, mentions, entities, rules: ClaimRules, offices=lambda name: None):
         self.source, self.doc, self.record, self.entities, self.rules = source, doc, record, entities, rules
-        self.speakers = Speakers(source, doc, record, mentions, entities, rules)
+        self.speakers = Speakers(source, doc, record, mentions, entities, rules, offices)
         matcher = cue_matcher(doc.vocab, rules)
         by_id = rules.by_id
         self.hits = [CueHit(by_id[doc.vocab.strings[m]], s, e) for m, s, e in matcher(doc)]

@@ -272,15 +272,27 @@ def canonical_office(name: str, text: str, rules: RuleSet) -> str:
     """An office by the name the office table gives it ("CINCUNC TOKYO" -> "Commander in Chief,
     United Nations Command"; "PRESIDENT" in a White House statement -> "President of the United
     States"); else as the text names it."""
+    return office_named(name, text, rules) or name
+
+
+def office_named(name: str, text: str, rules: RuleSet) -> str | None:
+    """The office of the office table a name is, in this text, or None. An office whose `when`
+    names stand in the document's head (above its body: "FOREIGN OFFICE") is preferred to one
+    whose names stand only further down ("Telegrams will go to Washington")."""
+    head = text[: next((line.start for line in classify_lines(text, rules.layout) if line.kind == "body"), len(text))]
+
+    def names(where: str, when) -> bool:  # as written, or in capitals ("WASHINGTON, MAY 7")
+        return any(w in where or w.upper() in where for w in when)
+
     words = name.split()
     for cut in range(len(words), 0, -1):  # "CINCUNC TOKYO JAPAN": the office, then where it sits
         candidate = " ".join(words[:cut]).lower()
-        for label, aliases, when in rules.offices:
-            if candidate in aliases and (not when or any(w in text for w in when)):
-                return label
+        found = [(label, when) for label, aliases, when in rules.offices if candidate in aliases and (not when or names(text, when))]
+        if found:
+            return next((label for label, when in found if when and names(head, when)), found[0][0])
         if cut < len(words) and not all(rules.evidence.places.lookup(w) for w in words[cut:]):
             break
-    return name
+    return None
 
 
 def _as_work(citation: Citation, mentions: list[ResolvedMention]) -> Citation:

@@ -310,6 +310,11 @@ class GraphWriter:
             yield Quad(node, KG.claimant, self.entity(claim.claimant_key), g)
         if claim.reported_by:
             yield Quad(node, KG.reportedBy, self.entity(claim.reported_by), g)
+        for key in (claim.claimant_key, claim.reported_by):
+            if key and key.startswith("office:"):  # an office no header named: described where it speaks
+                office = self.entity(key)
+                yield Quad(office, RDF.type, KG.Office, g)
+                yield Quad(office, RDFS.label, english(key[len("office:") :]), g)
         yield Quad(node, KG.statedIn, self.where(claim.stated_in), g)
         yield Quad(node, KG.quote, text(claim.span.text), g)
         yield Quad(node, KG.polarity, POLARITY[claim.polarity], g)

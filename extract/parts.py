@@ -131,6 +131,23 @@ def find_parts(source: SourceText, record: DocumentRecord, mentions: list[Resolv
     return kept
 
 
+def forwarded_papers(source: SourceText, mentions: list[ResolvedMention], rules) -> list[tuple[int, int, str]]:
+    """(start, end, author) of each paper a covering note forwards and names the author of ("I am
+    forwarding the memorandum drawn up by Lieutenant Colonel FEDOROV"): the text from the line
+    that is the paper's kind alone ("MEMORANDUM") to the end. Not a part: the note and the paper
+    are one document; but what the paper says is its author's."""
+    text, found = source.text, []
+    for cue in rules.part_cues:
+        if cue.kind != "forwarded":
+            continue
+        for m in cue.regex.finditer(text):
+            authors = _keys(mentions, *m.span("sender"), kinds=("person",))
+            heading = re.compile(r"(?im)^[ \t*]*" + re.escape(m.group("genre")) + r"[ \t*.:]*$").search(text, m.end())
+            if len(authors) == 1 and heading:
+                found.append((heading.start(), len(text), authors[0]))
+    return found
+
+
 def _intro(text: str, start: int) -> tuple[int, int]:
     """The introduction of a quotation opening at `start`: its paragraph before the mark (or the
     paragraph before, when the mark opens a line)."""

@@ -73,6 +73,35 @@ The Secretary of State to the Embassy in France
 
 Department pass London for Douglas, Brussels for Kirk.
 """,
+    "fo-minute-1951.txt": """FOREIGN OFFICE
+
+SECRET
+
+The Secretary of State decided this morning that the talks should resume on Monday. Telegrams will go to
+Washington tonight.
+
+R. H. SCOTT
+3rd March, 1951
+""",
+    "nsc-1952.txt": """MEMORANDUM OF DISCUSSION AT THE 120TH MEETING OF THE NATIONAL SECURITY COUNCIL, WASHINGTON, MAY 7, 1952
+
+The President presided.
+
+The President said that we ought to strengthen the garrison before the winter.
+""",
+    "covering-note-1947.txt": """SECRET
+Copy No. 2
+
+I am forwarding the report prepared by Major General ZOLOTOV on the state of the railways in the zone.
+
+/signature/ BELOV
+
+                              *   *   *
+
+REPORT
+
+The railway workshops are short of coal. The repair of the bridges will take two more months.
+""",
 }
 
 
@@ -161,3 +190,22 @@ def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
     found = entities_of(ask, "pass-1949.txt")
     assert ("Douglas", "Person") in found.values(), found
     assert "Douglas MacArthur" not in {label for label, _ in found.values()}
+
+
+def test_an_office_that_speaks_where_no_one_is_named_is_the_claimant(ask):
+    def claimant(fragment: str) -> set[tuple[str, str]]:
+        rows = ask(f"""SELECT ?l ?t WHERE {{ ?c a kg:Claim ; kg:quote ?q ; kg:claimant ?o . ?o rdfs:label ?l ; a ?t .
+                      FILTER(CONTAINS(?q, "{fragment}")) }}""")
+        return {(r["l"].value, r["t"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for r in rows}
+
+    # the office of the document's own head: a Foreign Office minute's Secretary of State
+    assert claimant("talks should resume") == {("Secretary of State for Foreign Affairs", "Office")}
+    assert claimant("strengthen the garrison") == {("President of the United States", "Office")}
+
+
+def test_a_forwarded_paper_speaks_for_its_author_not_the_forwarder(ask):
+    rows = ask("""SELECT ?l ?r WHERE { ?c a kg:Claim ; kg:quote ?q ; kg:claimant/rdfs:label ?l .
+                  OPTIONAL { ?c kg:reportedBy/rdfs:label ?r } FILTER(CONTAINS(?q, "short of coal")) }""")
+    found = {(r["l"].value, r["r"].value if r["r"] else None) for r in rows}
+    assert {label.lower() for label, _ in found} == {"zolotov"}, found
+    assert {(reporter or "").lower() for _, reporter in found} == {"belov"}, found  # relayed by the note's signer
