@@ -75,6 +75,11 @@ def describe_document(source: SourceText, doc: Doc, mentions: list[ResolvedMenti
     record = replace(record, lines=lines, parts=tuple(parts))
     own = [line for line in lines if record.part_at(line.start) is None]  # the carrier's own lines
     record = replace(record, **_metadata(text, own, mentions, entities, dates, rules))
+    # an archive's stamp is the carrier's wherever it stands, inside a quoted message's text too
+    stamped = [line for line in lines if line.kind == "stamp" and record.part_at(line.start) is not None]
+    extra = [n for n in _numbers(text, stamped) if n not in record.identifiers]
+    if extra:
+        record = replace(record, identifiers=record.identifiers + tuple(extra))
     parts = find_parts(source, record, mentions, rules)  # again: "your" and "me" in the intros now have a meaning
     record = replace(record, parts=tuple(parts), **_relays(record, parts))
     citations = [_as_work(c, mentions) for c in find_citations(source, record, mentions, rules.citation_cues)]
@@ -106,12 +111,7 @@ def _metadata(text, lines, mentions, entities, dates, rules: RuleSet) -> dict:
     elif values["genre"]:
         heading = next(line for line in lines if line.genre)
         values["title"] = " ".join(text[heading.start : heading.end].split())
-    identifiers: list[str] = []
-    for _, f in fields_of(lines, "number"):
-        for number in _NUMBER_SPLIT.split(text[f.start : f.end].strip(" .,")):
-            if number and any(c.isdigit() for c in number) and number not in identifiers:
-                identifiers.append(number)
-    values["identifiers"] = tuple(identifiers)
+    values["identifiers"] = tuple(_numbers(text, lines))
     values.update(_dates(text, lines, dates, values["genre"]))
     publication = fields_of(lines, "publication")
     if publication:
@@ -123,6 +123,16 @@ def _metadata(text, lines, mentions, entities, dates, rules: RuleSet) -> dict:
         values["copies"] = int(text[copies[0][1].start : copies[0][1].end])
     values.update(_people(text, lines, mentions, entities, values, dates, rules))
     return values
+
+
+def _numbers(text, lines) -> list[str]:
+    """The document's own numbers the number fields of these lines give, in order."""
+    identifiers: list[str] = []
+    for _, f in fields_of(lines, "number"):
+        for number in _NUMBER_SPLIT.split(text[f.start : f.end].strip(" .,")):
+            if number and any(c.isdigit() for c in number) and number not in identifiers:
+                identifiers.append(number)
+    return identifiers
 
 
 def _dates(text, lines, dates, genre) -> dict:
@@ -256,8 +266,8 @@ def _offices(text, lines, mentions, name: str, rules: RuleSet) -> tuple[list[str
     it ("to the Joint Chiefs of Staff"), else the office as named ("the Secretary of State")."""
     entities, offices = [], []
     for _, f in fields_of(lines, name):
-        inside = [r for r in mentions if f.start <= r.mention.span.start and r.mention.span.end <= f.end]
-        covered = sum(r.mention.span.end - r.mention.span.start for r in inside)
+        inside = [r for r in mentions if f.start <= r.mention.span.start and r.mention.span.end <= f.end and r.mention.kind in PERSON_KINDS]
+        covered = sum(r.mention.span.end - r.mention.span.start for r in inside)  # where it sits ("TOKYO") is not who
         if covered >= OFFICE_COVER * (f.end - f.start):
             entities.extend(r.entity_key for r in inside if r.mention.kind in PERSON_KINDS and r.entity_key not in entities)
             continue

@@ -81,6 +81,7 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     add_known_places(text, source.key, rules, mentions)
     reshape(text, source.key, rules, mentions)
     split_leading_words(text, source.key, rules, mentions)
+    drop_office_words(text, source.key, rules, mentions)
     keep_within_fields(text, source.key, lines, mentions)
     adjectives_by_parse(doc, mentions)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
@@ -354,6 +355,27 @@ def split_leading_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[
             known = rules.alias_index.get(normalise_name(rest))
             kind = rules.by_id[known].kind if known else m.kind
             mentions[(offset, end)] = replace(m, span=TextSpan(doc_key, offset, end, rest), gazetteer_id=known, kind=kind, gloss=gloss_after(text, end))
+
+
+def drop_office_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """An office's name before the place where it sits ("CINCUNC TOKYO", "SecState Washington") is
+    the office's, which is no entity (offices.jsonl): the mention is the place."""
+    aliases = {a for _, names, _ in rules.offices for a in names}
+    for (start, end), m in sorted(mentions.items()):
+        if m.gazetteer_id or " " not in m.span.text:
+            continue
+        words = m.span.text.split()
+        for cut in range(len(words) - 1, 0, -1):
+            if " ".join(words[:cut]).lower() in aliases:
+                rest = " ".join(words[cut:])
+                offset = start + m.span.text.index(words[cut], len(" ".join(words[:cut])))
+                known = rules.alias_index.get(normalise_name(rest))
+                place = rules.evidence.places.lookup(rest) if not known else None
+                if (known and rules.by_id[known].kind in ("place", "country")) or place:
+                    del mentions[(start, end)]
+                    kind = rules.by_id[known].kind if known else ("country" if place.country else "place")
+                    mentions[(offset, end)] = Mention(TextSpan(doc_key, offset, end, text[offset:end]), kind, known, gloss_after(text, end), weight=1)
+                break
 
 
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z'’]{2,}(?:[ \t]+[A-Z][a-z'’]{2,})?(?![\w-])")

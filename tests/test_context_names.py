@@ -102,6 +102,27 @@ REPORT
 
 The railway workshops are short of coal. The repair of the bridges will take two more months.
 """,
+    "relayed-1950.txt": """CABLE No. 61200
+from PEKING     received 14.20 3 May 1950
+to FILIPPOV
+
+I am forwarding a telegram from Cde. MAO ZEDONG:
+
+"We ask you to send two hundred lorries to MANZHOULI before the end of the month.
+
+[Stamp at the foot of the first sheet: To be returned to the Special Section. 310. Incoming No. 1187/shs, 3 May 1950]
+
+Please let us know when they can leave."
+
+ROSHCHIN
+""",
+    "eusak-1952.txt": """FROM CG EUSAK KOREA
+TO CINCFE TOKYO JAPAN
+
+NR GX 4410
+
+1. Enemy activity light along the whole front.
+""",
 }
 
 
@@ -209,3 +230,16 @@ def test_a_forwarded_paper_speaks_for_its_author_not_the_forwarder(ask):
     found = {(r["l"].value, r["r"].value if r["r"] else None) for r in rows}
     assert {label.lower() for label, _ in found} == {"zolotov"}, found
     assert {(reporter or "").lower() for _, reporter in found} == {"belov"}, found  # relayed by the note's signer
+
+
+def test_an_archive_stamp_inside_a_quoted_message_numbers_the_carrier(ask):
+    numbers = {r["n"].value for r in ask("""SELECT ?n WHERE { ?d a kg:Document ; schema:identifier ?n . FILTER(STRENDS(STR(?d), "/relayed-1950")) }""")}
+    assert {"61200", "1187/shs"} <= numbers, numbers
+
+
+def test_an_office_before_the_place_it_sits_in_is_the_office_and_the_place(ask):
+    found = entities_of(ask, "eusak-1952.txt")
+    assert ("Tokyo", "Place") in found.values(), found
+    assert not any("cincfe" in label.lower() for label, _ in found.values()), found
+    recipients = {r["l"].value for r in ask("""SELECT ?l WHERE { ?d schema:recipient ?o . ?o a kg:Office ; rdfs:label ?l . FILTER(STRENDS(STR(?d), "/eusak-1952")) }""")}
+    assert recipients == {"Commander in Chief, Far East"}, recipients
