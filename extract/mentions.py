@@ -83,9 +83,10 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     split_leading_words(text, source.key, rules, mentions)
     drop_office_words(text, source.key, rules, mentions)
     keep_within_fields(text, source.key, lines, mentions)
-    adjectives_by_parse(doc, mentions)
+    drop_office_titles(text, lines, rules, mentions)
+    adjectives_by_parse(doc, mentions, rules)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
-    found = [typed(text, m, lines, rules) for m in kept]
+    found = bodies_of_offices(text, lines, [typed(text, m, lines, rules) for m in kept], rules)
     found = post_nominals(text, people_of_countries(text, coordinated_places(text, found), rules), rules)
     return dated(divided_states(text, organs_of_side(found, rules), rules), text, source.key, lines, rules)
 
@@ -130,6 +131,41 @@ def _sides_named(mentions: list[Mention], sides, rules: RuleSet) -> list[str]:
             if side:
                 people[m.gazetteer_id or normalise_name(m.span.text)] = side
     return list(people.values())
+
+
+def bodies_of_offices(text: str, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """In a document addressed to or from an office the office table knows, the body it heads
+    named bare is that body ("the Department" in a telegram to the Secretary of State is the
+    Department of State; offices.jsonl `body` and `bare`)."""
+    if not rules.office_bodies:
+        return mentions
+    from archivekg.extract.documents import office_named
+
+    bodies = set()
+    for line in lines:
+        for f in line.fields:
+            if f.name in ("sender_office", "recipient_office", "sender", "recipient"):
+                office = office_named(re.sub(r"^(?:the|The|THE)\s+", "", " ".join(text[f.start : f.end].split()).strip(" ,.")), text, rules)
+                if office in rules.office_bodies:
+                    bodies.add(rules.office_bodies[office])
+    if len(bodies) != 1:
+        return mentions
+    body, bare = bodies.pop()
+    if body not in rules.by_id:
+        return mentions
+    names, kind = {normalise_name(b) for b in bare}, rules.by_id[body].kind
+    out = [
+        replace(m, gazetteer_id=body, kind=kind) if not m.gazetteer_id and m.kind in ("organization", "unit") and normalise_name(m.span.text) in names else m
+        for m in mentions
+    ]
+    taken = [(m.span.start, m.span.end) for m in out]
+    doc_key = mentions[0].span.doc_key if mentions else None
+    for name in sorted(bare, key=len, reverse=True):  # "Department pass London for ...": named where the model saw nothing
+        for hit in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
+            if doc_key and not any(a < hit.end() and hit.start() < b for a, b in taken):
+                out.append(Mention(TextSpan(doc_key, hit.start(), hit.end(), hit.group()), kind, body, None, weight=1))
+                taken.append(hit.span())
+    return sorted(out, key=lambda m: m.span.start)
 
 
 def organs_of_side(mentions: list[Mention], rules: RuleSet) -> list[Mention]:
@@ -357,6 +393,30 @@ def split_leading_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[
             mentions[(offset, end)] = replace(m, span=TextSpan(doc_key, offset, end, rest), gazetteer_id=known, kind=kind, gloss=gloss_after(text, end))
 
 
+def drop_office_titles(text: str, lines, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """The words of an office's title the office table knows are the title's ("The Commander in
+    Chief, Far East (Ridgway)": no mention of the Far East), in a sender's or recipient's field;
+    the place where the office sits after its title ("CINCUNC TOKYO JAPAN") is a place."""
+    aliases = {a for _, names, _ in rules.offices for a in names}
+    for line in lines:
+        for f in line.fields:
+            if f.name not in ("sender_office", "recipient_office"):
+                continue
+            field = text[f.start : f.end]
+            lead = re.match(r"\s*(?:the\s+)?", field, re.I).end()
+            words = list(re.finditer(r"\S+", field[lead:]))
+            title_end = next(
+                (f.start + lead + words[cut - 1].end() for cut in range(len(words), 0, -1)
+                 if " ".join(w.group() for w in words[:cut]).strip(" ,.").lower() in aliases),
+                None,
+            )
+            if title_end is None:
+                continue
+            title_start = f.start + lead
+            for key in [k for k, m in mentions.items() if title_start <= k[0] and k[1] <= title_end and m.kind != "person" and (k[0], k[1]) != (title_start, title_end)]:
+                del mentions[key]  # a name for the whole title ("Joint Chiefs of Staff") is the body that holds it
+
+
 def drop_office_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
     """An office's name before the place where it sits ("CINCUNC TOKYO", "SecState Washington") is
     the office's, which is no entity (offices.jsonl): the mention is the place."""
@@ -529,9 +589,13 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
     return False
 
 
-def adjectives_by_parse(doc: Doc, mentions: dict[tuple[int, int], Mention]) -> None:
-    """A country's abbreviation modifying a noun ("U.S. policy", "ROK security units") is an
-    adjective, not a name of the country."""
+def adjectives_by_parse(doc: Doc, mentions: dict[tuple[int, int], Mention], rules: RuleSet) -> None:
+    """A country's abbreviation modifying a noun ("U.S. policy", "ROK security units", and in a
+    title or a line of capitals "U.S. Policy", "U.S. OFFICIALS") is an adjective, not a name of
+    the country; "U.S. Government" names the state itself."""
+    from wordfreq import zipf_frequency
+
+    starts = {s for s, _ in mentions}
     for (start, end), m in list(mentions.items()):
         if m.kind != "country" or m.adjective or not re.fullmatch(r"[A-Z.]{2,6}", m.span.text):
             continue
@@ -539,7 +603,16 @@ def adjectives_by_parse(doc: Doc, mentions: dict[tuple[int, int], Mention]) -> N
         if span is None or span.end >= len(doc):
             continue
         following = doc[span.end]
-        if following.text[:1].islower() and (following.pos_ == "NOUN" or (following.pos_ == "ADJ" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ == "NOUN")):
+        if following.text[:1].islower():
+            noun = following.pos_ == "NOUN" or (following.pos_ == "ADJ" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ == "NOUN")
+        else:  # capitalised: a common noun of English, not a name, not the state's own government
+            noun = (
+                following.pos_ in ("NOUN", "PROPN")
+                and following.idx not in starts
+                and following.lower_ not in rules.evidence.government
+                and zipf_frequency(following.lower_, "en") >= 3.5
+            )
+        if noun:
             mentions[(start, end)] = replace(m, adjective=True)
 
 

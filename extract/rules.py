@@ -154,6 +154,7 @@ class RuleSet:
     evidence: object = None  # archivekg.extract.evidence.EvidenceRules
     romanisation: object = None  # archivekg.extract.names.Romanisation
     offices: tuple = ()  # (label, aliases lower-case, when-names): offices of data/offices.jsonl
+    office_bodies: dict = field(default_factory=dict)  # office label -> (the body it heads, the body's bare names)
     profiles: tuple[str, ...] = ()
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False)
@@ -283,6 +284,11 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
                 (row["label"], tuple(a.lower() for a in row.get("aliases", ())), tuple(row.get("when", ())))
                 for row in files.jsonl("offices.jsonl", required=False)
             ),
+            office_bodies={
+                row["label"]: (row["body"], tuple(row.get("bare", ())))
+                for row in files.jsonl("offices.jsonl", required=False)
+                if row.get("body")
+            },
             part_cues=parse_cues(files.jsonl("document_parts.jsonl")),
             citation_cues=parse_cues(files.jsonl("citations.jsonl")),
             dates=parse_date_rules(files.json("date_words.json"), files.jsonl("date_patterns.jsonl")),

@@ -123,6 +123,32 @@ NR GX 4410
 
 1. Enemy activity light along the whole front.
 """,
+    "frus-1952.txt": """751.00/3-352: Telegram
+
+The Ambassador in France (Bruce) to the Secretary of State
+
+SECRET
+
+Paris, March 3, 1952—6 p.m.
+
+Department will wish to know that the Foreign Minister asked for the text of the Department's note.
+""",
+    "ministry-1952.txt": """March 4, 1952
+
+The Department has finished its review of the railway tariffs.
+""",
+    "cinc-1951.txt": """795.00/7-351: Telegram
+
+The Commander in Chief, Far East (Ridgway) to the Joint Chiefs of Staff
+
+SECRET
+
+Tokyo, 3 July 1951.
+
+REVIEW OF U.S. POLICY IN THE PACIFIC
+
+The enemy has been told that the talks may open at Kaesong. Our APO number and the PW lists follow.
+""",
 }
 
 
@@ -243,3 +269,19 @@ def test_an_office_before_the_place_it_sits_in_is_the_office_and_the_place(ask):
     assert not any("cincfe" in label.lower() for label, _ in found.values()), found
     recipients = {r["l"].value for r in ask("""SELECT ?l WHERE { ?d schema:recipient ?o . ?o a kg:Office ; rdfs:label ?l . FILTER(STRENDS(STR(?d), "/eusak-1952")) }""")}
     assert recipients == {"Commander in Chief, Far East"}, recipients
+
+
+def test_the_department_of_a_telegram_to_the_secretary_of_state_is_the_department_of_state(ask):
+    found = entities_of(ask, "frus-1952.txt")
+    assert ("United States Department of State", "Organization") in found.values(), found
+    # a document addressed to no such office keeps its bare "Department" as it was
+    assert "United States Department of State" not in {label for label, _ in entities_of(ask, "ministry-1952.txt").values()}
+
+
+def test_the_words_of_an_office_title_and_adjectival_abbreviations_are_no_mentions(ask):
+    found = entities_of(ask, "cinc-1951.txt")
+    labels = {label for label, _ in found.values()}
+    assert "Far East" not in labels, found  # the title's: "Commander in Chief, Far East"
+    assert {"Joint Chiefs of Staff", "Tokyo", "Matthew Ridgway"} <= labels and any(label.startswith("Kaes") for label in labels), found
+    assert "United States of America" not in labels, found  # "U.S. POLICY": an adjective
+    assert not labels & {"APO", "PW"}, found  # paperwork, not bodies
