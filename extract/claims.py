@@ -16,6 +16,7 @@ are one claim. The proposition ("agent|action|target") is what `contradictions.p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
@@ -164,11 +165,26 @@ class ClaimFinder:
             return False  # a list of topics
         if any(h.cue.claim for h in cues):
             return True
+        if self.title_line(unit):
+            return False  # "The Situation in Korea", "1. Significant World Developments Affecting U.S. Security": a title
         if unit.verbless:
             return block.item or self.substantive(unit)
         if not block.item and self.bare_infinitive(unit):
             return False  # "To estimate what the Communists are able to do ...": a task, not a claim
         return True
+
+    def title_line(self, unit: Unit) -> bool:
+        """A clause alone on its line, with no full stop, whose longer words are all capitalised, in
+        a line not typed all in capitals (a telegram's "ROK CASUALTIES HEAVY" is a report)."""
+        text = self.source.text
+        line_start = text.rfind("\n", 0, unit.start) + 1
+        line_end = text.find("\n", unit.end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        own = re.sub(r"^\s*(?:\d+|[A-Za-z]|[IVX]+)[.)]\s+", "", line).strip()
+        if own.endswith((".", "!", "?", ";")) or own.strip(" :") != text[unit.start : unit.end].strip(" .:"):
+            return False  # a sentence, or a clause of a longer line
+        words = [w for w in re.findall(r"[A-Za-z][\w'’.-]*", own) if len(w) >= 4]
+        return len(words) >= 2 and all(w[0].isupper() for w in words) and not all(w.isupper() for w in words)
 
     def bare_infinitive(self, unit: Unit) -> bool:
         head = self.doc[unit.head]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -64,12 +65,21 @@ class LocalPool:
         watch_reader, self.watch_writer = os.pipe()
         pipes = [context.Pipe() for _ in range(self.workers)]
         parent = os.getpid()
-        for i, (_, child_end) in enumerate(pipes):
-            # everything the child must not keep open: the parent's ends, the other children's ends
-            inherited = [p for p, _ in pipes] + [c for j, (_, c) in enumerate(pipes) if j != i]
-            process = context.Process(target=serve, args=(self.pipeline, child_end, inherited, watch_reader, self.watch_writer, parent), daemon=True)
-            process.start()
-            self.processes.append(process)
+        # What the parent holds when it forks is the parent's: freezing it keeps a worker's
+        # collector from finalising the parent's garbage (a store left in a reference cycle,
+        # closed in a child without its threads, aborts the child) and from touching, so
+        # copying, the pages the workers share (the model, the place index).
+        gc.collect()
+        gc.freeze()
+        try:
+            for i, (_, child_end) in enumerate(pipes):
+                # everything the child must not keep open: the parent's ends, the other children's ends
+                inherited = [p for p, _ in pipes] + [c for j, (_, c) in enumerate(pipes) if j != i]
+                process = context.Process(target=serve, args=(self.pipeline, child_end, inherited, watch_reader, self.watch_writer, parent), daemon=True)
+                process.start()
+                self.processes.append(process)
+        finally:
+            gc.unfreeze()
         os.close(watch_reader)
         for parent_end, child_end in pipes:
             child_end.close()
