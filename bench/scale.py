@@ -237,8 +237,9 @@ def plot() -> None:
     if adds:
         fig, axis = plt.subplots(figsize=(6, 4))
         x = range(len(adds))
-        axis.bar([i - 0.2 for i in x], [r["full_s"] for _, r in adds], 0.4, label="full build")
-        axis.bar([i + 0.2 for i in x], [r["add_one_s"] for _, r in adds], 0.4, label="one document added")
+        axis.bar([i - 0.27 for i in x], [r["full_s"] for _, r in adds], 0.27, label="full build")
+        axis.bar(list(x), [r["add_one_s"] for _, r in adds], 0.27, label="one document added (known names)")
+        axis.bar([i + 0.27 for i in x], [r.get("new_names_add_one_s", 0) for _, r in adds], 0.27, label="one document added (new names)")
         axis.set_xticks(list(x), [f"{n} documents" for n, _ in adds])
         axis.set(ylabel="seconds", title="Adding one document to a built corpus")
         axis.legend()
