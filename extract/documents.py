@@ -192,6 +192,8 @@ def _people(text, lines, mentions, entities, values: dict, dates, rules: RuleSet
     recipients = keys("recipient", line_kinds=HEADER_KINDS + ("address",)) + keys("recipient_post", ("place", "country"))
     if not recipients:
         recipients = keys("recipient", line_kinds=("greeting",))
+    if recipients:  # "Please convey the contents of this telegram to Comrade Kim Il Sung": a second addressee
+        recipients += [k for k in keys("recipient", line_kinds=("body",)) if k not in recipients]
     if record_like:
         senders, recipients = [], []
     offices = []

@@ -149,6 +149,15 @@ REVIEW OF U.S. POLICY IN THE PACIFIC
 
 The enemy has been told that the talks may open at Kaesong. Our APO number and the PW lists follow.
 """,
+    "convey-1951.txt": """TELEGRAM FROM ZHOU ENLAI TO GAO GANG
+3 March 1951
+
+Comrade Gao Gang:
+
+Please show this telegram to Comrade Li Fuchun.
+
+The railway wagons will be sent to Shenyang before the end of the month.
+""",
 }
 
 
@@ -285,3 +294,8 @@ def test_the_words_of_an_office_title_and_adjectival_abbreviations_are_no_mentio
     assert {"Joint Chiefs of Staff", "Tokyo", "Matthew Ridgway"} <= labels and any(label.startswith("Kaes") for label in labels), found
     assert "United States of America" not in labels, found  # "U.S. POLICY": an adjective
     assert not labels & {"APO", "PW"}, found  # paperwork, not bodies
+
+
+def test_a_telegram_passed_on_to_someone_has_him_as_a_second_recipient(ask):
+    rows = ask("""SELECT ?l WHERE { ?d schema:recipient/rdfs:label ?l . FILTER(STRENDS(STR(?d), "/convey-1951")) }""")
+    assert {r["l"].value for r in rows} == {"Gao Gang", "Li Fuchun"}
