@@ -148,7 +148,8 @@ def start_cluster(workers: int, logs: Path) -> tuple[str, list[subprocess.Popen]
 
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    dask = shutil.which("dask") or str(Path(sys.executable).parent / "dask")
+    own = Path(sys.executable).parent / "dask"  # this interpreter's, not another Python's on PATH
+    dask = str(own) if own.exists() else shutil.which("dask") or str(own)
 
     def start(args, name):
         with open(logs / name, "wb") as log:

@@ -31,7 +31,9 @@ pytest.importorskip("distributed")
 
 
 def dask_command() -> str:
-    found = shutil.which("dask") or str(Path(sys.executable).parent / "dask")
+    """The `dask` of this interpreter's environment (another one on PATH may be another Python's)."""
+    own = Path(sys.executable).parent / "dask"
+    found = str(own) if own.exists() else shutil.which("dask") or str(own)
     if not Path(found).exists():
         pytest.skip("the `dask` command (PyPI package distributed) is not installed")
     return found
