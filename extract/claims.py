@@ -42,11 +42,12 @@ class Found:
 
 
 def find_claims(source: SourceText, doc: Doc, record: DocumentRecord, mentions: list[ResolvedMention], entities: dict[str, Entity], ruleset) -> list[Claim]:
-    from archivekg.extract.documents import office_named
+    from archivekg.extract.documents import document_head, office_named
 
     from archivekg.extract.parts import forwarded_papers
 
-    offices = lambda name: office_named(name, source.text, ruleset)  # noqa: E731
+    head = document_head(source.text, ruleset)  # once: the claims stage asks about many subjects
+    offices = lambda name: office_named(name, source.text, ruleset, head)  # noqa: E731
     finder = ClaimFinder(source, doc, record, mentions, entities, ruleset.claims, offices)
     for start, end, author in forwarded_papers(source, mentions, ruleset):
         finder.speakers.open_region(start, end, author, False)  # a forwarded memorandum speaks for its author

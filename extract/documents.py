@@ -198,13 +198,13 @@ def _people(text, lines, mentions, entities, values: dict, dates, rules: RuleSet
         senders, recipients = [], []
     offices = []
     if not senders and not author:
-        named, offices_found = _offices(text, lines, mentions, "sender_office", rules)
+        named, offices_found = _offices(text, lines, mentions, "sender_office", rules, document_head(text, rules))
         senders += named
         offices += [("sender", name) for name in offices_found]
     if not senders and not author and not record_like:
         senders = _issuer(lines, mentions)
     if not recipients and not record_like:
-        named, offices_found = _offices(text, lines, mentions, "recipient_office", rules)
+        named, offices_found = _offices(text, lines, mentions, "recipient_office", rules, document_head(text, rules))
         recipients += named
         offices += [("recipient", name) for name in offices_found]
     return {
@@ -263,7 +263,7 @@ def _signatories(lines, mentions) -> list[str]:
     return signed
 
 
-def _offices(text, lines, mentions, name: str, rules: RuleSet) -> tuple[list[str], list[str]]:
+def _offices(text, lines, mentions, name: str, rules: RuleSet, head: str) -> tuple[list[str], list[str]]:
     """The senders or recipients an office field gives: the body it names when an entity fills
     it ("to the Joint Chiefs of Staff"), else the office as named ("the Secretary of State")."""
     entities, offices = [], []
@@ -273,25 +273,37 @@ def _offices(text, lines, mentions, name: str, rules: RuleSet) -> tuple[list[str
         if covered >= OFFICE_COVER * (f.end - f.start):
             entities.extend(r.entity_key for r in inside if r.mention.kind in PERSON_KINDS and r.entity_key not in entities)
             continue
-        office = " ".join(text[f.start : f.end].split()).strip(" ,.")
-        office = canonical_office(re.sub(r"^(?:the|The|THE)\s+", "", office), text, rules)
+        office = canonical_office(office_text(text, f), text, rules, head)
         if office and office not in offices:
             offices.append(office)
     return entities, offices
 
 
-def canonical_office(name: str, text: str, rules: RuleSet) -> str:
+def canonical_office(name: str, text: str, rules: RuleSet, head: str) -> str:
     """An office by the name the office table gives it ("CINCUNC TOKYO" -> "Commander in Chief,
     United Nations Command"; "PRESIDENT" in a White House statement -> "President of the United
     States"); else as the text names it."""
-    return office_named(name, text, rules) or name
+    return office_named(name, text, rules, head) or name
 
 
-def office_named(name: str, text: str, rules: RuleSet) -> str | None:
+def office_text(text: str, field: LineField) -> str:
+    """What an office field names, without its article: "the Secretary of State" -> "Secretary of State"."""
+    return re.sub(r"^(?:the|The|THE)\s+", "", " ".join(text[field.start : field.end].split()).strip(" ,."))
+
+
+def head_of(text: str, lines) -> str:
+    """The text above the document's body (its heading, address and date lines)."""
+    return text[: next((line.start for line in lines if line.kind == "body"), len(text))]
+
+
+def document_head(text: str, rules: RuleSet) -> str:
+    return head_of(text, classify_lines(text, rules.layout))
+
+
+def office_named(name: str, text: str, rules: RuleSet, head: str) -> str | None:
     """The office of the office table a name is, in this text, or None. An office whose `when`
-    names stand in the document's head (above its body: "FOREIGN OFFICE") is preferred to one
+    names stand in the document's head (`document_head`: "FOREIGN OFFICE") is preferred to one
     whose names stand only further down ("Telegrams will go to Washington")."""
-    head = text[: next((line.start for line in classify_lines(text, rules.layout) if line.kind == "body"), len(text))]
 
     def names(where: str, when) -> bool:  # as written, or in capitals ("WASHINGTON, MAY 7")
         return any(w in where or w.upper() in where for w in when)

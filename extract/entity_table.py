@@ -76,9 +76,8 @@ class RecordedEntity:
         self._entity, self._reads = entity, reads
 
     def __getattr__(self, field: str):
-        value = getattr(self._entity, field)
-        self._reads.setdefault(f"f:{self._entity.key} {field}", _hash(repr(value)))
-        return value
+        self._reads.setdefault(f"f:{self._entity.key} {field}", field_digest(self._entity, field))
+        return getattr(self._entity, field)
 
     def __repr__(self) -> str:
         return f"RecordedEntity({self._entity!r})"
@@ -116,9 +115,8 @@ class EntityTable(Mapping[str, RecordedEntity]):
     def read_kinds(self, keys) -> None:
         """Read the kind of each of these entities (what a document's graph writes of them)."""
         for key in keys:
-            entity = self._touch(key)
-            if entity is not None:
-                self._reads.setdefault(f"f:{key} kind", _hash(repr(entity._entity.kind)))
+            if self._touch(key) is not None:
+                self._reads.setdefault(f"f:{key} kind", field_digest(self._entities[key], "kind"))
 
     def by_gazetteer_id(self, gazetteer_id: str) -> str | None:
         key = index_of(self._entities).by_id.get(gazetteer_id)

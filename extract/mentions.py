@@ -19,6 +19,7 @@ from archivekg.extract.evidence import STRONG, is_common_word, is_office, judge
 from archivekg.extract.layout import classify_lines
 from archivekg.extract.nlp import DEMONYM_LABEL
 from archivekg.extract.names import normalise_name
+from archivekg.extract.resolve import PLACE_KINDS
 
 # spaCy's and our ruler's labels -> the contract's kinds; other labels are not named things
 LABEL_KINDS = {
@@ -113,7 +114,7 @@ def divided_states(text: str, mentions: list[Mention], rules: RuleSet) -> list[M
     if not listed:
         return mentions
     blocs = [sides.blocs[side] for side in _sides_named(mentions, sides, rules) if side in sides.blocs]
-    bloc = max(set(blocs), key=blocs.count) if blocs and blocs.count(max(set(blocs), key=blocs.count)) * 2 > len(blocs) else None
+    bloc = _leader(blocs, over_half=True)
     out = list(mentions)
     for i in listed:
         state = sides.divided.get((out[i].gazetteer_id, bloc)) if bloc else None
@@ -139,13 +140,13 @@ def bodies_of_offices(text: str, lines, mentions: list[Mention], rules: RuleSet)
     Department of State; offices.jsonl `body` and `bare`)."""
     if not rules.office_bodies:
         return mentions
-    from archivekg.extract.documents import office_named
+    from archivekg.extract.documents import head_of, office_named, office_text
 
-    bodies = set()
+    bodies, head = set(), head_of(text, lines)
     for line in lines:
         for f in line.fields:
             if f.name in ("sender_office", "recipient_office", "sender", "recipient"):
-                office = office_named(re.sub(r"^(?:the|The|THE)\s+", "", " ".join(text[f.start : f.end].split()).strip(" ,.")), text, rules)
+                office = office_named(office_text(text, f), text, rules, head)
                 if office in rules.office_bodies:
                     bodies.add(rules.office_bodies[office])
     if len(bodies) != 1:
@@ -194,20 +195,25 @@ def organs_of_side(mentions: list[Mention], rules: RuleSet) -> list[Mention]:
     return out
 
 
-def _side_of_document(mentions: list[Mention], sides, rules: RuleSet) -> str | None:
-    def majority(votes: list[str]) -> str | None:
-        counts = sorted(((votes.count(v), v) for v in set(votes)), reverse=True)
-        return counts[0][1] if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]) else None
+def _leader(votes: list[str], over_half: bool = False) -> str | None:
+    """The vote cast most often, if no other is cast as often (`over_half`: if cast by more than half)."""
+    counts = sorted(((votes.count(v), v) for v in set(votes)), reverse=True)
+    if not counts:
+        return None
+    if over_half:
+        return counts[0][1] if counts[0][0] * 2 > len(votes) else None
+    return counts[0][1] if len(counts) == 1 or counts[0][0] > counts[1][0] else None
 
+
+def _side_of_document(mentions: list[Mention], sides, rules: RuleSet) -> str | None:
     organ_sides = {body: side for by_side in sides.organs.values() for side, body in by_side.items()}
     bodies = [organ_sides[m.gazetteer_id] for m in mentions if m.gazetteer_id in organ_sides]
     if bodies:
-        return majority(bodies)
-    return majority(_sides_named(mentions, sides, rules))
+        return _leader(bodies)
+    return _leader(_sides_named(mentions, sides, rules))
 
 
 _AND = re.compile(r"(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)(?:the[ \t]+)?")
-PLACE_KINDS_HERE = ("place", "country")
 
 
 def coordinated_places(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -222,9 +228,9 @@ def coordinated_places(text: str, mentions: list[Mention]) -> list[Mention]:
             groups[-1].append(i)
         else:
             groups.append([i])
-    known_places = {m.span.text for m in out if m.kind in PLACE_KINDS_HERE and (m.weight or m.gazetteer_id)}
+    known_places = {m.span.text for m in out if m.kind in PLACE_KINDS and (m.weight or m.gazetteer_id)}
     for group in groups:
-        places = [i for i in group if (out[i].kind in PLACE_KINDS_HERE or out[i].span.text in known_places) and not out[i].adjective]
+        places = [i for i in group if (out[i].kind in PLACE_KINDS or out[i].span.text in known_places) and not out[i].adjective]
         guesses = [i for i in group if i not in places and out[i].kind in ("person", "organization") and not out[i].gazetteer_id and out[i].weight == 0]
         if len(group) < 3 or len(places) < 2 or len(places) + len(guesses) < len(group):
             continue  # a list of places and names only guessed at; one with a known person or body is mixed
@@ -306,10 +312,9 @@ def dated(mentions: list[Mention], text: str, doc_key: str, lines, rules: RuleSe
     bounded = [m for m in mentions if m.gazetteer_id and rules.by_id[m.gazetteer_id].before]
     if not bounded:
         return mentions
-    from archivekg.extract.dates import match_dates
     from archivekg.extract.documents import reference_date
 
-    date = reference_date(text, lines, doc_key, rules.dates, match_dates(text, rules.dates))
+    date = reference_date(text, lines, doc_key, rules.dates, None)  # the whole text is searched only if its head has no date
     if not date or len(date) < 10:
         return mentions
     day = date[:10]
@@ -397,7 +402,7 @@ def drop_office_titles(text: str, lines, rules: RuleSet, mentions: dict[tuple[in
     """The words of an office's title the office table knows are the title's ("The Commander in
     Chief, Far East (Ridgway)": no mention of the Far East), in a sender's or recipient's field;
     the place where the office sits after its title ("CINCUNC TOKYO JAPAN") is a place."""
-    aliases = {a for _, names, _ in rules.offices for a in names}
+    aliases = rules.office_aliases
     for line in lines:
         for f in line.fields:
             if f.name not in ("sender_office", "recipient_office"):
@@ -420,7 +425,7 @@ def drop_office_titles(text: str, lines, rules: RuleSet, mentions: dict[tuple[in
 def drop_office_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
     """An office's name before the place where it sits ("CINCUNC TOKYO", "SecState Washington") is
     the office's, which is no entity (offices.jsonl): the mention is the place."""
-    aliases = {a for _, names, _ in rules.offices for a in names}
+    aliases = rules.office_aliases
     for (start, end), m in sorted(mentions.items()):
         if m.gazetteer_id or " " not in m.span.text:
             continue

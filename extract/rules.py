@@ -166,7 +166,7 @@ class RuleSet:
 
         if self.evidence:
             place_index(self.evidence.countries)
-        for index in ("earlier_entries", "alias_index", "by_id", "name_words", "single_names", "surname_counts", "person_by_surname", "place_entries"):
+        for index in ("earlier_entries", "office_aliases", "alias_index", "by_id", "name_words", "single_names", "surname_counts", "person_by_surname", "place_entries"):
             getattr(self, index)
 
     @cached_property
@@ -181,6 +181,11 @@ class RuleSet:
             for name in entry.names():
                 index.setdefault(normalise_name(name), entry.id)
         return index
+
+    @cached_property
+    def office_aliases(self) -> frozenset[str]:
+        """Every name of every office of the office table, lower-case."""
+        return frozenset(a for _, names, _ in self.offices for a in names)
 
     @cached_property
     def earlier_entries(self) -> frozenset[str]:
