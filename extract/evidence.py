@@ -39,6 +39,7 @@ class EvidenceRules:
     suffixes: dict[str, tuple[str, ...]]
     surnames: frozenset[str]
     locative: re.Pattern
+    place_use: re.Pattern  # words before a name that use it as a place ("in", "out of", "the unification of")
     countries: tuple[tuple[str, str], ...]
     office: re.Pattern  # a phrase these open names an office
     government: frozenset[str]  # "Soviet Government" is the state
@@ -52,6 +53,11 @@ class EvidenceRules:
     @property
     def places(self) -> PlaceIndex:
         return place_index(self.countries)
+
+
+def _ending_in(words: list[str]) -> re.Pattern:
+    """A text that ends in one of `words` (then perhaps "the"): what stands right before a name."""
+    return re.compile(r"(?i)\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\s+(?:the\s+)?$")
 
 
 def _words_before(words) -> re.Pattern:
@@ -70,7 +76,7 @@ def parse_evidence_rules(files) -> EvidenceRules:
         for kind, words in data["after"].items()
     }
     inside = {kind: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b") for kind, words in data["inside"].items()}
-    locative = re.compile(r"(?i)\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["locative"]) + r")\s+(?:the\s+)?$")
+    locative = _ending_in(data["locative"])
     return EvidenceRules(
         before={kind: _words_before(words) for kind, words in data["before"].items()},
         after=after,
@@ -78,6 +84,7 @@ def parse_evidence_rules(files) -> EvidenceRules:
         suffixes={kind: tuple(s.lower() for s in words) for kind, words in data["suffixes"].items()},
         surnames=frozenset(w.lower() for w in data["surnames"]),
         locative=locative,
+        place_use=_ending_in(data["place_use"]),
         countries=tuple(countries),
         government=frozenset(w.lower() for w in data["government"]),
         name_titles="|".join(re.escape(w) for w in data["name_titles"]),

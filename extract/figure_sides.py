@@ -31,6 +31,7 @@ class SideRules:
     blocs: dict[str, str]  # side -> bloc
     divided: dict[tuple[str, str], str]  # (place, bloc) -> side
     organs: dict[str, dict[str, str]]  # a body's name without its party (normalised) -> side -> the body's id
+    divided_since: dict[tuple[str, str], str]  # (place, bloc) -> ISO date the state came to be (condition from:DATE)
 
 
 def _conditions(text: str) -> dict[str, str]:
@@ -39,7 +40,7 @@ def _conditions(text: str) -> dict[str, str]:
 
 def parse_side_rules(lines) -> SideRules:
     """`allegiances.tsv`: relation, subject, object[, condition] a line."""
-    speaks, names, forces, blocs, divided, organs = {}, {}, [], {}, {}, {}
+    speaks, names, forces, blocs, divided, organs, since = {}, {}, [], {}, {}, {}, {}
     for number, line in enumerate(lines, 1):
         cells = [c.strip() for c in line.split("\t")]
         if len(cells) < 3 or cells[0] not in RELATIONS:
@@ -61,7 +62,9 @@ def parse_side_rules(lines) -> SideRules:
             organs.setdefault(normalise_name(subject), {})[condition["side"]] = obj
         else:
             divided[(subject, condition.get("bloc", ""))] = obj
-    return SideRules(speaks, names, tuple(forces), blocs, divided, organs)
+            if "from" in condition:
+                since[(subject, condition.get("bloc", ""))] = condition["from"]
+    return SideRules(speaks, names, tuple(forces), blocs, divided, organs, since)
 
 
 class SideIndex:

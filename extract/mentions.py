@@ -89,14 +89,18 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
     found = bodies_of_offices(text, lines, [typed(text, m, lines, rules) for m in kept], rules)
     found = post_nominals(text, people_of_countries(text, coordinated_places(text, found), rules), rules)
-    return dated(divided_states(text, organs_of_side(found, rules), rules), text, source.key, lines, rules)
+    return dated(divided_states(text, doc, lines, organs_of_side(found, rules), rules), text, source.key, lines, rules)
 
 
-def divided_states(text: str, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
-    """A divided country's name in a list of states ("Korea and China declare their agreement";
-    "the MPR, Siam, the Philippines and Korea") is the state of that name on the document's side
-    of the blocs (`divided` rows of allegiances.tsv: "Korea" in the words of the east is the DPRK).
-    Elsewhere ("the situation in Korea") it is the country as a whole."""
+def divided_states(text: str, doc: Doc, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """A divided country's name where it stands for a state is the state of that name on the
+    document's side of the blocs (`divided` rows of allegiances.tsv: "Korea" in the words of the
+    east is the DPRK): in a list of states ("Korea and China declare their agreement"; "the MPR,
+    Siam, the Philippines and Korea"), or everywhere in a document that uses the name only as a
+    state: at least once as the subject of a finite verb or a possessor ("What else is Korea short
+    of?", "Korea's army") and never as a place (`place_use` words of name_evidence.json before it:
+    "in Korea", "out of Korea", "the unification of Korea"). Elsewhere it is the country as a
+    whole, and always in a document dated before the state came to be (`from:DATE`)."""
     sides = rules.figures.sides if rules.figures else None
     if not sides or not sides.divided:
         return mentions
@@ -111,16 +115,45 @@ def divided_states(text: str, mentions: list[Mention], rules: RuleSet) -> list[M
                 for n in neighbours
             ):
                 listed.append(i)
+    listed += [i for place in divided for i in _acting_as_state(text, doc, mentions, place, rules) if i not in listed]
     if not listed:
         return mentions
     blocs = [sides.blocs[side] for side in _sides_named(mentions, sides, rules) if side in sides.blocs]
     bloc = _leader(blocs, over_half=True)
+    if not bloc:
+        return mentions
     out = list(mentions)
+    day = None
     for i in listed:
-        state = sides.divided.get((out[i].gazetteer_id, bloc)) if bloc else None
+        key = (out[i].gazetteer_id, bloc)
+        state = sides.divided.get(key)
+        if key in sides.divided_since:
+            if day is None:
+                from archivekg.extract.documents import reference_date
+
+                day = (reference_date(text, lines, out[i].span.doc_key, rules.dates, None) or "")[:10]
+            if len(day) == 10 and day < sides.divided_since[key]:
+                continue
         if state in rules.by_id:
             out[i] = replace(out[i], gazetteer_id=state, kind=rules.by_id[state].kind)
     return out
+
+
+def _acting_as_state(text: str, doc: Doc, mentions: list[Mention], place: str, rules: RuleSet) -> list[int]:
+    """The mentions of `place` if the document uses its name only as a state (see
+    `divided_states`), else none."""
+    names = {normalise_name(a) for a in rules.by_id[place].aliases} if place in rules.by_id else set()
+    found = [i for i, m in enumerate(mentions) if m.gazetteer_id == place and not m.adjective and normalise_name(m.span.text) in names]
+    if not found or any(rules.evidence.place_use.search(text[max(0, mentions[i].span.start - 30) : mentions[i].span.start]) for i in found):
+        return []
+    for i in found:
+        span = doc.char_span(mentions[i].span.start, mentions[i].span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        subject = span.root.dep_ in ("nsubj", "nsubjpass") and "Fin" in span.root.head.morph.get("VerbForm")  # not "helped Korea to develop"
+        if subject or text[mentions[i].span.end : mentions[i].span.end + 2] in ("'s", "’s"):
+            return found
+    return []
 
 
 def _sides_named(mentions: list[Mention], sides, rules: RuleSet) -> list[str]:

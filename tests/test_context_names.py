@@ -65,6 +65,23 @@ Ciphered Telegram No. 702 - Razuvaev to Filippov
 
 Kim Il Sung and Pak Hon Yong said that Korea and China will accept the proposal. The situation in Korea is calm.
 """,
+    "korea-aid-1952.txt": """RECORD OF A CONVERSATION OF COMRADE STALIN WITH KIM IL SUNG
+11 June 1952
+
+Stalin. What does Korea need most of all?
+Kim Il Sung. Korea is short of lorries and of fuel for them.
+""",
+    "korea-front-1952.txt": """RECORD OF A CONVERSATION OF COMRADE STALIN WITH KIM IL SUNG
+12 June 1952
+
+Kim Il Sung said that Korea is short of lorries. The front in Korea is quiet.
+""",
+    "korea-1947.txt": """RECORD OF A CONVERSATION OF COMRADE STALIN WITH KIM IL SUNG
+3 May 1947
+
+Stalin. What is Korea short of?
+Kim Il Sung. Korea is short of grain.
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -240,6 +257,18 @@ def test_a_divided_country_listed_with_states_is_the_state_of_the_documents_side
     found = entities_of(ask, "korea-1952.txt")
     assert ("North Korea", "Country") in found.values(), found  # "Korea and China will accept", in the east's words
     assert ("Korea", "Place") in found.values(), found  # "the situation in Korea": the country as a whole
+
+
+def test_a_divided_country_used_only_as_a_state_is_the_state_of_the_documents_side(ask):
+    # the subject of a clause, and never a place, in the east's words after the DPRK's founding
+    found = entities_of(ask, "korea-aid-1952.txt")
+    assert ("North Korea", "Country") in found.values() and ("Korea", "Place") not in found.values(), found
+    # once a place ("the front in Korea"), every use stays the country as a whole
+    found = entities_of(ask, "korea-front-1952.txt")
+    assert ("Korea", "Place") in found.values() and ("North Korea", "Country") not in found.values(), found
+    # before either state existed, "Korea" is the country as a whole, whoever speaks
+    found = entities_of(ask, "korea-1947.txt")
+    assert ("Korea", "Place") in found.values() and ("North Korea", "Country") not in found.values(), found
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
