@@ -89,7 +89,7 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
     found = bodies_of_offices(text, lines, [typed(text, m, lines, rules) for m in kept], rules)
     found = post_nominals(text, people_of_countries(text, coordinated_places(text, found), rules), rules)
-    return dated(divided_states(text, doc, lines, organs_of_side(found, rules), rules), text, source.key, lines, rules)
+    return dated(forces_of_bodies(text, divided_states(text, doc, lines, organs_of_side(found, rules), rules), rules), text, source.key, lines, rules)
 
 
 def divided_states(text: str, doc: Doc, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
@@ -137,6 +137,27 @@ def divided_states(text: str, doc: Doc, lines, mentions: list[Mention], rules: R
         if state in rules.by_id:
             out[i] = replace(out[i], gazetteer_id=state, kind=rules.by_id[state].kind)
     return out
+
+
+def forces_of_bodies(text: str, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """A body that fields an armed force (`force` rows of allegiances.tsv whose side is an
+    organisation: the UN and the UN Command), named bare where the document means the force: the
+    document names the force too ("UN forces"), and the body's name is followed by a word of
+    military use (`military_use` of name_evidence.json: "drive the UN out of Korea", "a general UN
+    offensive"). "A protest lodged with the United Nations" stays the body."""
+    sides = rules.figures.sides if rules.figures else None
+    if not sides:
+        return mentions
+    named = {m.gazetteer_id for m in mentions if m.gazetteer_id}
+    fielded = {f.side: f.force for f in sides.forces if f.force in named and rules.by_id.get(f.side) and rules.by_id[f.side].kind == "organization"}
+    if not fielded:
+        return mentions
+    military = rules.evidence.military_use
+    return [
+        replace(m, gazetteer_id=fielded[m.gazetteer_id], kind=rules.by_id[fielded[m.gazetteer_id]].kind, adjective=False)
+        if m.gazetteer_id in fielded and fielded[m.gazetteer_id] in rules.by_id and military.match(text, m.span.end) else m
+        for m in mentions
+    ]
 
 
 def _acting_as_state(text: str, doc: Doc, mentions: list[Mention], place: str, rules: RuleSet) -> list[int]:

@@ -82,6 +82,16 @@ Kim Il Sung said that Korea is short of lorries. The front in Korea is quiet.
 Stalin. What is Korea short of?
 Kim Il Sung. Korea is short of grain.
 """,
+    "un-estimate-1951.txt": """Washington, March 2, 1951
+Memorandum by the Director of Central Intelligence
+
+The enemy cannot drive the UN out of Korea this spring, and UN forces will hold the Han line.
+""",
+    "un-assembly-1951.txt": """Washington, March 5, 1951
+Memorandum by the Director of Central Intelligence
+
+UN forces hold the Han line. The question will go before the UN General Assembly, and the UN will be asked to act.
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -269,6 +279,15 @@ def test_a_divided_country_used_only_as_a_state_is_the_state_of_the_documents_si
     # before either state existed, "Korea" is the country as a whole, whoever speaks
     found = entities_of(ask, "korea-1947.txt")
     assert ("Korea", "Place") in found.values() and ("North Korea", "Country") not in found.values(), found
+
+
+def test_a_body_named_for_its_armed_force_is_the_force(ask):
+    # "drive the UN out of Korea" in a document that names UN forces: the UN Command
+    found = entities_of(ask, "un-estimate-1951.txt")
+    assert ("United Nations Command", "MilitaryUnit") in found.values() and "United Nations" not in {l for l, _ in found.values()}, found
+    # the body itself where nothing military follows its name
+    found = entities_of(ask, "un-assembly-1951.txt")
+    assert ("United Nations", "Organization") in found.values() and ("United Nations Command", "MilitaryUnit") in found.values(), found
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
