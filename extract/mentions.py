@@ -87,7 +87,7 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     drop_office_titles(text, lines, rules, mentions)
     adjectives_by_parse(doc, mentions, rules)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
-    found = bodies_of_offices(text, lines, [typed(text, m, lines, rules) for m in kept], rules)
+    found = bodies_of_offices(text, lines, numbered_subunits([typed(text, m, lines, rules) for m in kept], rules), rules)
     found = post_nominals(text, people_of_countries(text, coordinated_places(text, found), rules), rules)
     return dated(forces_of_bodies(text, divided_states(text, doc, lines, organs_of_side(found, rules), rules), rules), text, source.key, lines, rules)
 
@@ -186,6 +186,24 @@ def _sides_named(mentions: list[Mention], sides, rules: RuleSet) -> list[str]:
             if side:
                 people[m.gazetteer_id or normalise_name(m.span.text)] = side
     return list(people.values())
+
+
+_NUMBERED_SECTION = re.compile(r"(?:[IVXL]+|\d+(?:st|nd|rd|th)?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\s+(?P<unit>[\w-]+)\s+of\s+(?:the\s+)?(?P<body>.+)", re.I)
+
+
+def numbered_subunits(mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """A numbered section of a body the gazetteer knows ("IV Section of the Special Sector of the
+    VKP(b) CC", "2nd Department of the MFA") is named as that body: a registry's or a ministry's
+    numbered sections are its desks, not bodies of their own (`subunits` of name_evidence.json)."""
+    out = []
+    for m in mentions:
+        hit = _NUMBERED_SECTION.fullmatch(m.span.text) if m.kind == "organization" and not m.gazetteer_id else None
+        if hit and hit.group("unit").lower() in rules.evidence.subunits:
+            body = rules.alias_index.get(normalise_name(hit.group("body")))
+            if body and rules.by_id[body].kind == "organization":
+                m = replace(m, gazetteer_id=body)
+        out.append(m)
+    return out
 
 
 def bodies_of_offices(text: str, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:

@@ -92,6 +92,13 @@ Memorandum by the Director of Central Intelligence
 
 UN forces hold the Han line. The question will go before the UN General Assembly, and the UN will be asked to act.
 """,
+    "stamp-1950.txt": """Ciphered Telegram No. 4410
+3 April 1950
+
+The delegation leaves for Beijing on Monday.
+
+[Stamp: TO BE RETURNED to the III Section of the Special Sector of the CC VKP(b). Incoming No. 1200/shs]
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -288,6 +295,13 @@ def test_a_body_named_for_its_armed_force_is_the_force(ask):
     # the body itself where nothing military follows its name
     found = entities_of(ask, "un-assembly-1951.txt")
     assert ("United Nations", "Organization") in found.values() and ("United Nations Command", "MilitaryUnit") in found.values(), found
+
+
+def test_a_numbered_section_of_a_known_body_is_named_as_the_body(ask):
+    found = entities_of(ask, "stamp-1950.txt")
+    label = "Special Sector of the Central Committee of the Communist Party of the Soviet Union"
+    assert (label, "Organization") in found.values(), found
+    assert not any("III Section" in l for l, _ in found.values()), found
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
