@@ -51,6 +51,8 @@ def surface_form(text: str) -> str:
     return _POSSESSIVE.sub("", " ".join(_NOISE.sub(" ", text).split())).strip()
 
 
+WORLD_KEYS = ("?geo:", "?iso:")  # keys of places and countries the world knows (GeoNames, ISO 3166), not the gazetteer
+
 class Resolver:
     """Assigns every mention a key: a gazetteer id, or '?'-prefixed for things it does not know."""
 
@@ -84,15 +86,21 @@ class Resolver:
             found = None  # a title naming a thing ("The Korean War") is a work; one naming a body is its publication
         if found:
             return found  # the gazetteer's type wins over the model's guess
-        if mention.kind in PLACE_KINDS:
-            place = rules.evidence.places.lookup(_POSSESSIVE.sub("", " ".join(_NOISE.sub(" ", mention.span.text).split())))
-            if place:
-                entry = rules.place_entries.get(place.key)
-                if entry:
-                    return entry
-                self.labels["?" + place.key] = place.label
-                return "?" + place.key
-        return "?" + self.name(mention.span.text)
+        return self.world_place(mention) or "?" + self.name(mention.span.text)
+
+    def world_place(self, mention: Mention) -> str | None:
+        """The key of a place or country the world knows by the mention's own text (GeoNames,
+        ISO 3166: the gazetteer's entry for it if it has one), or None."""
+        if mention.kind not in PLACE_KINDS:
+            return None
+        place = self.rules.evidence.places.lookup(_POSSESSIVE.sub("", " ".join(_NOISE.sub(" ", mention.span.text).split())))
+        if not place:
+            return None
+        entry = self.rules.place_entries.get(place.key)
+        if entry:
+            return entry
+        self.labels["?" + place.key] = place.label
+        return "?" + place.key
 
     def by_surname(self, text: str) -> str | None:
         """A gazetteer person named by surname and initials ("I. V. STALIN", "Stalin, I. V."),
@@ -118,19 +126,38 @@ class Resolver:
     # 3. glosses
     def join_glosses(self) -> None:
         """An unknown name glossed by another name of the same document is what that name is:
-        "KOLYA [KIM CHAEK]", "URUMCHI [Translator's note: Dihua, today's Urumqi]"."""
+        "KOLYA [KIM CHAEK]", "URUMCHI [Translator's note: Dihua, today's Urumqi]". A place the world knows
+        glossed by another ("Suizhou [Xuzhou]": a translator's slip the editor corrects) is the glossed
+        place everywhere in that document, and only there."""
         by_name: dict[tuple[str, str], str] = {}
         for key, m in zip(self.keys, self.mentions):
             by_name.setdefault((m.span.doc_key, self.name(m.span.text)), key)
+        in_document: dict[tuple[str, str], str] = {}  # (document, key of a place the world knows) -> what the editor says it is
         for i, mention in enumerate(self.mentions):
-            if self.keys[i].startswith("?") and mention.gloss:
+            key = self.keys[i]
+            if mention.gloss and not key.startswith("?") and not mention.gazetteer_id and self.rules.alias_index.get(self.name(mention.span.text)) is None:
+                own = self.world_place(mention)  # named by its gloss already ("Suizhou [Xuzhou]" is Xuzhou): so is the rest of the document's "Suizhou"
+                if own and own.startswith(WORLD_KEYS) and own != key:
+                    in_document[(mention.span.doc_key, own)] = key
+                continue
+            if key.startswith("?") and mention.gloss:
                 target = by_name.get((mention.span.doc_key, self.name(mention.gloss)))
-                if target and self.preferred(self.keys[i], {target}) == target:
+                if not target or target == key:
+                    continue
+                if key.startswith(WORLD_KEYS):  # "Suizhou [Xuzhou]": the editor's correction, in this document
+                    if not target.startswith("?") or target.startswith(WORLD_KEYS):
+                        in_document[(mention.span.doc_key, key)] = target
+                        self.keys[i] = target
+                        self.glossed.add(i)
+                elif self.preferred(key, {target}) == target:
                     self.keys[i] = target
                     self.glossed.add(i)
         glossed_as = {"?" + self.name(self.mentions[i].span.text): self.keys[i] for i in self.glossed}
         for i, key in enumerate(self.keys):  # once glossed, the name is the glossed thing wherever it stands alone
-            if key in glossed_as and glossed_as[key] != key:
+            doc_key = self.mentions[i].span.doc_key
+            if (doc_key, key) in in_document:
+                self.keys[i] = in_document[(doc_key, key)]
+            elif key in glossed_as and glossed_as[key] != key:
                 self.keys[i] = glossed_as[key]
 
     def join_heads(self) -> None:
@@ -221,7 +248,7 @@ class Resolver:
     def preferred(self, key: str, others: set[str]) -> str | None:
         """Of two spellings of one name, the one both join: the gazetteer's, else the more
         frequent, else the first in order (so that the two never swap)."""
-        rank = lambda k: (k.startswith("?"), not k.startswith(("?geo:", "?iso:")), -self.counts[k], k)  # noqa: E731
+        rank = lambda k: (k.startswith("?"), not k.startswith(WORLD_KEYS), -self.counts[k], k)  # noqa: E731
         best = min(others | {key}, key=rank) if others else None
         return best if best and best != key else None
 

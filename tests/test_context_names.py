@@ -99,6 +99,16 @@ The delegation leaves for Beijing on Monday.
 
 [Stamp: TO BE RETURNED to the III Section of the Special Sector of the CC VKP(b). Incoming No. 1200/shs]
 """,
+    "gloss-place-1948.txt": """12 November 1948
+Telegram from Mao Zedong to Stalin
+
+The fighting near Linyi [Jining] goes well. By Monday Linyi will be wholly in our hands.
+""",
+    "linyi-1948.txt": """14 November 1948
+Telegram from Mao Zedong to Stalin
+
+The railway from Linyi to the coast is cut.
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -302,6 +312,12 @@ def test_a_numbered_section_of_a_known_body_is_named_as_the_body(ask):
     label = "Special Sector of the Central Committee of the Communist Party of the Soviet Union"
     assert (label, "Organization") in found.values(), found
     assert not any("III Section" in l for l, _ in found.values()), found
+
+
+def test_a_place_glossed_by_the_editor_is_the_glossed_place_in_that_document_only(ask):
+    found = {label for label, _ in entities_of(ask, "gloss-place-1948.txt").values()}
+    assert "Jining" in found and "Linyi" not in found, found  # "Linyi [Jining]", and "Linyi" alone after it
+    assert "Linyi" in {label for label, _ in entities_of(ask, "linyi-1948.txt").values()}  # elsewhere Linyi is Linyi
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
