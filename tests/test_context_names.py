@@ -109,6 +109,11 @@ Telegram from Mao Zedong to Stalin
 
 The railway from Linyi to the coast is cut.
 """,
+    "corps-1950.txt": """Ciphered Telegram No. 3105
+2 July 1950
+
+The fourth division of each corps will fill out the other three. The 1st corps keeps all four.
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -318,6 +323,11 @@ def test_a_place_glossed_by_the_editor_is_the_glossed_place_in_that_document_onl
     found = {label for label, _ in entities_of(ask, "gloss-place-1948.txt").values()}
     assert "Jining" in found and "Linyi" not in found, found  # "Linyi [Jining]", and "Linyi" alone after it
     assert "Linyi" in {label for label, _ in entities_of(ask, "linyi-1948.txt").values()}  # elsewhere Linyi is Linyi
+
+
+def test_a_numbered_unit_of_each_formation_is_no_unit_of_its_own(ask):
+    found = {label.lower() for label, _ in entities_of(ask, "corps-1950.txt").values()}
+    assert "1st corps" in found and "fourth division" not in found, found  # "the fourth division of each corps": any of them
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
