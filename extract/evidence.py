@@ -101,6 +101,9 @@ def parse_evidence_rules(files) -> EvidenceRules:
     )
 
 
+ROMANISED_PERSON = re.compile(r"[A-Z][a-z]{0,4}['’]?[a-z]{0,5} [A-Z][a-z]{0,4}['’]?[a-z]{0,5}-[a-z]{1,4}['’]?[a-z]{0,5}")
+
+
 def rare_word(name: str) -> bool:
     """A name no English text uses as a word ("Kanggye", "Tokchon"): a foreign place, not a
     Western given name or surname that is also a town ("Clay", "Douglas")."""
@@ -142,6 +145,8 @@ def judge(text: str, start: int, end: int, model_kind: str, rules: EvidenceRules
             return kind, DEFINITE
     if rules.after["place"].match(after) and model_kind != "person":
         return "place", STRONG
+    if rules.after["facility"].match(after):
+        return "place", STRONG  # "the Supung power station": a place whatever the model guessed
     if rules.before["place"].search(before):
         return "place", STRONG
     if rules.before["person"].search(before) or person_field:
@@ -160,6 +165,8 @@ def judge(text: str, start: int, end: int, model_kind: str, rules: EvidenceRules
         return "person", WEAK
     if 2 <= len(words) <= 3 and words[0].lower() in rules.surnames and all(w[:1].isupper() or w[:1].islower() for w in words):
         return "person", WEAK
-    if rules.locative.search(before) and model_kind == "person":
-        return "place", WEAK
+    if ROMANISED_PERSON.fullmatch(bare) and model_kind not in ("place", "country"):
+        return "person", WEAK  # "Ch'iu Ch'ing-ch'uan", "Huang Po-tao": a surname and a hyphenated given name
+    if rules.locative.search(before) and (model_kind == "person" or (model_kind == "organization" and " " not in bare and not bare.isupper() and rare_word(bare))):
+        return "place", WEAK  # "at Yosu", "at Nien-chuang": a one-word name the model guessed a body
     return model_kind, MODEL

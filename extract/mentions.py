@@ -440,7 +440,7 @@ def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, i
             if not overlaps(mentions, new_start, new_end):
                 span = TextSpan(doc_key, new_start, new_end, text[new_start:new_end])
                 mentions[(new_start, new_end)] = replace(m, span=span, kind=kind, adjective=adjective)
-        elif "-" in m.span.text and not m.gazetteer_id:
+        elif ("-" in m.span.text or " and " in m.span.text) and not m.gazetteer_id:
             split_places(text, doc_key, m, evidence, mentions)
 
 
@@ -564,11 +564,16 @@ def _mention_at(mentions, start: int):
 
 
 def split_places(text: str, doc_key: str, m: Mention, evidence, mentions) -> None:
-    parts = re.fullmatch(r"([A-Z][\w'’]{3,})-([A-Z][\w'’]{3,})", m.span.text)
-    if not parts or not (evidence.places.lookup(parts[1]) or evidence.places.lookup(parts[2])):
+    """Two places joined by a hyphen, one of them known ("Kaesong-Bunsan"), or by "and", both
+    known ("Masan and Taegu"), are two places."""
+    parts = re.fullmatch(r"([A-Z][\w'’]{3,})(-| and )([A-Z][\w'’]{3,})", m.span.text)
+    if not parts:
+        return
+    known = [bool(evidence.places.lookup(parts[i])) for i in (1, 3)]
+    if not (all(known) if parts[2] == " and " else any(known)):
         return
     del mentions[(m.span.start, m.span.end)]
-    for i in (1, 2):
+    for i in (1, 3):
         s, e = m.span.start + parts.start(i), m.span.start + parts.end(i)
         mentions[(s, e)] = replace(m, span=TextSpan(doc_key, s, e, text[s:e]), kind="place", gazetteer_id=None, gloss=gloss_after(text, e))
 
@@ -632,6 +637,9 @@ def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
         for f in line.fields
     )
     kind, weight = judge(text, span.start, span.end, mention.kind, rules.evidence, person_field)
+    if weight == 0 and kind == "place" and re.fullmatch(r"[A-Z][a-z'’-]+", span.text) and rules.surname_counts.get(span.text.lower()) \
+            and not rules.evidence.places.lookup(span.text):
+        kind, weight = "person", 1  # "Dulles means to": the surname of people of the period, and no place the world knows
     return replace(mention, kind=kind, weight=weight, title=title)
 
 
@@ -655,6 +663,8 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
             return True  # "Government", "Command", "Island": a common word, not a name
     if not mention.gazetteer_id and span.text.strip().lower() in rules.months:
         return True
+    if not mention.gazetteer_id and re.match(r"(?:of|for|and|or|to|in|on|at|by|with|from)\s", span.text):
+        return True  # "of Foreign Affairs": the tail of a title the model cut ("the Minister of Foreign Affairs")
     for line in lines:
         if line.start <= span.start < line.end + 1:
             if line.entities == "none":

@@ -217,6 +217,10 @@ class Resolver:
             if len(words) > 1 and words[0] in surnames:
                 keyed[romanisation_key(" ".join(words), rom)].add(key)
         titles = self.titled_people()
+        named_at: dict[tuple[str, str], list[int]] = defaultdict(list)  # (document, person) -> where a fuller name of them starts
+        for key, m in zip(self.keys, self.mentions):
+            if key in people and len(m.span.text.split()) > 1:
+                named_at[(m.span.doc_key, key)].append(m.span.start)
         for i, (key, mention) in enumerate(zip(self.keys, self.mentions)):
             if not key.startswith("?") or mention.kind != "person":
                 continue
@@ -236,6 +240,9 @@ class Resolver:
                 chosen = here if here else {c for c in candidates if self.initials_agree(c, initials) and (c not in first_names.get(words[0], ()) or words[0] in {w for w in self.words_of(c)[1:]})}
                 if not here and self.rules.surname_counts.get(words[0], 0) > 1:
                     chosen = set()  # two known people share the surname: a bare one names neither for sure
+                if len(here) > 1:  # "Kim Il Sung ... Kim is alarmed ... Kim Chaek": the one named last before it
+                    before = [(start, c) for c in here for start in named_at.get((doc, c), ()) if start < mention.span.start]
+                    chosen = {max(before)[1]} if before else set()
                 if len(chosen) == 1:
                     self.keys[i] = next(iter(chosen))
             else:
@@ -244,6 +251,11 @@ class Resolver:
                 chosen = self.preferred(key, same) or (self.preferred(key, typo) if len(typo) == 1 else None)
                 if chosen:
                     self.keys[i] = chosen
+        for i, (key, mention) in enumerate(zip(self.keys, self.mentions)):  # "Paik" the model took for a body, beside "Paik Sun Yup"
+            if key.startswith("?") and mention.kind in ("organization", "place") and mention.weight == 0 and " " not in key[1:]:
+                here = {c for c in long_names.get(key[1:], ()) if mention.span.doc_key in people[c]}
+                if len(here) == 1:
+                    self.keys[i] = next(iter(here))
 
     def preferred(self, key: str, others: set[str]) -> str | None:
         """Of two spellings of one name, the one both join: the gazetteer's, else the more

@@ -1,5 +1,6 @@
-"""Entities and document metadata of four documents written for the tests, scored against gold
-written before the program was run on them (tests/data/blind-entities/README.md)."""
+"""Entities and document metadata of documents written for the tests, scored against gold
+written before the program was run on them (tests/data/blind-entities*/README.md: four
+documents, and five more written later, with their figures at the first run)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from archivekg.build import build
 from archivekg.extract.vocab import PREFIXES
 
-FOLDER = Path(__file__).parent / "data" / "blind-entities"
+FOLDERS = [Path(__file__).parent / "data" / name for name in ("blind-entities", "blind-entities-2")]
 TYPES = {"Person": "schema:Person", "Organization": "schema:Organization", "MilitaryUnit": "kg:MilitaryUnit", "Country": "schema:Country", "Place": "schema:Place"}
 
 
@@ -22,15 +23,17 @@ def norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).replace("’", "'").casefold().split())
 
 
-def rows(name: str) -> list[dict]:
-    return list(csv.DictReader((FOLDER / name).read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+def rows(folder: Path, name: str) -> list[dict]:
+    return list(csv.DictReader((folder / name).read_text(encoding="utf-8").splitlines(), delimiter="\t"))
 
 
-@pytest.fixture(scope="module")
-def blind_store(tmp_path_factory, pipeline, settings):
-    local = dataclasses.replace(settings, store=tmp_path_factory.mktemp("blind") / "store")
-    build(local, [FOLDER], pipeline)
-    return ox.Store.read_only(str(local.store.resolve()))
+@pytest.fixture(scope="module", params=FOLDERS, ids=lambda folder: folder.name)
+def blind(request, tmp_path_factory, pipeline, settings):
+    """(the folder, the store built from it)"""
+    folder = request.param
+    local = dataclasses.replace(settings, store=tmp_path_factory.mktemp(folder.name) / "store")
+    build(local, [folder], pipeline)
+    return folder, ox.Store.read_only(str(local.store.resolve()))
 
 
 def query(store, text):
@@ -48,13 +51,14 @@ def mentions(store) -> dict[str, list[tuple[str, set[str], set[str]]]]:
     return found
 
 
-def test_entities_of_documents_written_blind(blind_store):
+def test_entities_of_documents_written_blind(blind):
+    folder, blind_store = blind
     by_doc = {}
     for r in query(blind_store, "SELECT ?d ?t WHERE { ?d a kg:Document ; schema:text ?t }"):
-        name = next(p.name for p in FOLDER.glob("*.txt") if p.read_text(encoding="utf-8") == r["t"].value)
+        name = next(p.name for p in folder.glob("*.txt") if p.read_text(encoding="utf-8") == r["t"].value)
         by_doc[r["d"].value] = name
     found = mentions(blind_store)
-    gold = rows("entities-gold.tsv")
+    gold = rows(folder, "entities-gold.tsv")
     hits, typed = 0, 0
     matched: set[tuple[str, str]] = set()
     for g in gold:
@@ -68,25 +72,26 @@ def test_entities_of_documents_written_blind(blind_store):
             matched |= {(doc, e) for e, _ in nodes}
     total = sum(len(v) for v in found.values())
     recall, precision = hits / len(gold), len(matched) / total
-    print(f"\nblind entities: recall {recall:.2f} ({hits}/{len(gold)}), precision {precision:.2f} ({len(matched)}/{total}), typed {typed}/{hits}")
+    print(f"\n{folder.name}: recall {recall:.2f} ({hits}/{len(gold)}), precision {precision:.2f} ({len(matched)}/{total}), typed {typed}/{hits}")
     assert recall >= 0.9 and precision >= 0.9 and typed >= 0.9 * hits
 
 
-def test_metadata_of_documents_written_blind(blind_store):
+def test_metadata_of_documents_written_blind(blind):
+    folder, blind_store = blind
     found = {}
     for r in query(blind_store, """SELECT ?t ?date (GROUP_CONCAT(DISTINCT ?sl; separator="|") AS ?senders) (GROUP_CONCAT(DISTINCT ?id; separator="|") AS ?ids)
             WHERE { ?d a kg:Document ; schema:text ?t . OPTIONAL { ?d schema:dateCreated|schema:dateSent ?date }
                     OPTIONAL { ?d schema:sender|schema:author ?s . ?s rdfs:label ?sl } OPTIONAL { ?d schema:identifier ?id } } GROUP BY ?t ?date"""):
-        name = next(p.name for p in FOLDER.glob("*.txt") if p.read_text(encoding="utf-8") == r["t"].value)
+        name = next(p.name for p in folder.glob("*.txt") if p.read_text(encoding="utf-8") == r["t"].value)
         found.setdefault(name, {"dates": set(), "senders": set(), "ids": set()})
         if r["date"]:
             found[name]["dates"].add(r["date"].value[:10])
         found[name]["senders"] |= set(r["senders"].value.split("|")) if r["senders"] else set()
         found[name]["ids"] |= set(r["ids"].value.split("|")) if r["ids"] else set()
     forms = {}
-    for e in rows("entities-gold.tsv"):
+    for e in rows(folder, "entities-gold.tsv"):
         forms.setdefault((e["doc"], e["canonical"]), {norm(e["canonical"])}).update(norm(f) for f in e["forms"].split(" | "))
-    for g in rows("documents-gold.tsv"):
+    for g in rows(folder, "documents-gold.tsv"):
         have = found[g["doc"]]
         assert g["date"] in have["dates"], (g["doc"], have["dates"])
         if g["sender"]:

@@ -114,6 +114,16 @@ The railway from Linyi to the coast is cut.
 
 The fourth division of each corps will fill out the other three. The 1st corps keeps all four.
 """,
+    "front-1950.txt": """CIPHERED TELEGRAM No. 40211
+From PYONGYANG                         Sent 21.IX.50 10.40
+To MOSCOW, to Comrade FILIPPOV         Received 21.IX.50 16.05
+
+The 1st Corps and the 2nd Corps, fighting at Masan and Taegu, have been ordered north. The troops of Ch'ien Ta-chun
+are landing at Yosu. The enemy bombed the Supung power station on the Yalu. The statement made by the Minister of
+Foreign Affairs, Zhou Enlai, was read out. Kim Il Sung spoke first. Kim is alarmed but calm. Kim Chaek has left for the front.
+
+SHTYKOV
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -328,6 +338,16 @@ def test_a_place_glossed_by_the_editor_is_the_glossed_place_in_that_document_onl
 def test_a_numbered_unit_of_each_formation_is_no_unit_of_its_own(ask):
     found = {label.lower() for label, _ in entities_of(ask, "corps-1950.txt").values()}
     assert "1st corps" in found and "fourth division" not in found, found  # "the fourth division of each corps": any of them
+
+
+def test_names_the_model_mistakes_on_a_front_report(ask):
+    found = entities_of(ask, "front-1950.txt").values()
+    labels = {label for label, _ in found}
+    assert {("Masan", "Place"), ("Yosu", "Place")} <= set(found), found  # "at Masan and Taegu" is two places; "at Yosu"
+    assert not any(" and " in label or label.startswith("of ") for label in labels), labels  # nor "of Foreign Affairs"
+    assert any(t == "Place" and "Supung" in label for label, t in found), found  # "the Supung power station"
+    assert any(t == "Person" and "Ta-chun" in label for label, t in found), found  # a surname and a hyphenated given name
+    assert "Kim" not in labels and "IX" not in labels, labels  # "Kim" after Kim Il Sung is him; "21.IX.50" is a date
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
