@@ -84,6 +84,7 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     split_leading_words(text, source.key, rules, mentions)
     drop_office_words(text, source.key, rules, mentions)
     keep_within_fields(text, source.key, lines, mentions)
+    subjects_of_file_numbers(text, source.key, lines, rules, mentions)
     drop_office_titles(text, lines, rules, mentions)
     adjectives_by_parse(doc, mentions, rules)
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
@@ -540,6 +541,25 @@ def add_known_places(text: str, doc_key: str, rules: RuleSet, mentions: dict[tup
                 continue  # "General Clark": a person
             kind = "country" if place.country else "place"
             mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, name), kind, None, gloss_after(text, end), weight=1)
+
+
+def subjects_of_file_numbers(text: str, doc_key: str, lines, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A file number's subject in parentheses, a country or place the world knows ("740.00119
+    Control (Germany)/8-2448"), is a mention of it; the rest of the number is none (`furniture`)."""
+    for line in lines:
+        for f in line.fields:
+            if f.name != "number":
+                continue
+            for hit in re.finditer(r"\(([A-Z][\w'’ .-]{1,40}?)\)", text[f.start : f.end]):
+                start, end = f.start + hit.start(1), f.start + hit.end(1)
+                place = rules.evidence.places.lookup(hit.group(1))
+                known = rules.alias_index.get(normalise_name(hit.group(1)))
+                kind = rules.by_id[known].kind if known else ("country" if place and place.country else "place" if place else None)
+                if kind not in ("country", "place"):
+                    continue
+                for key in [k for k in mentions if k[0] < end and start < k[1]]:
+                    del mentions[key]  # the model's name over the whole number ("740.00119 Control (Germany)/8")
+                mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, hit.group(1)), kind, known, None, weight=1)
 
 
 def keep_within_fields(text: str, doc_key: str, lines, mentions: dict[tuple[int, int], Mention]) -> None:

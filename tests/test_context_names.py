@@ -119,10 +119,18 @@ From PYONGYANG                         Sent 21.IX.50 10.40
 To MOSCOW, to Comrade FILIPPOV         Received 21.IX.50 16.05
 
 The 1st Corps and the 2nd Corps, fighting at Masan and Taegu, have been ordered north. The troops of Ch'ien Ta-chun
-are landing at Yosu. The enemy bombed the Supung power station on the Yalu. The statement made by the Minister of
+are landing at Yosu. The enemy bombed the Pujon power station in the north. The statement made by the Minister of
 Foreign Affairs, Zhou Enlai, was read out. Kim Il Sung spoke first. Kim is alarmed but calm. Kim Chaek has left for the front.
 
 SHTYKOV
+""",
+    "vienna-1947.txt": """740.00119 Control (Austria)/5-1247: Telegram
+
+The Minister in Austria (Erhardt) to the Secretary of State
+
+No. 12                                        Vienna, May 12, 1947.
+
+The Allied Council met today and adjourned without agreement.
 """,
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
@@ -345,9 +353,15 @@ def test_names_the_model_mistakes_on_a_front_report(ask):
     labels = {label for label, _ in found}
     assert {("Masan", "Place"), ("Yosu", "Place")} <= set(found), found  # "at Masan and Taegu" is two places; "at Yosu"
     assert not any(" and " in label or label.startswith("of ") for label in labels), labels  # nor "of Foreign Affairs"
-    assert any(t == "Place" and "Supung" in label for label, t in found), found  # "the Supung power station"
+    assert ("Pujon", "Place") in set(found), found  # "the Pujon power station"
     assert any(t == "Person" and "Ta-chun" in label for label, t in found), found  # a surname and a hyphenated given name
     assert "Kim" not in labels and "IX" not in labels, labels  # "Kim" after Kim Il Sung is him; "21.IX.50" is a date
+
+
+def test_a_file_numbers_subject_and_a_numbered_dateline_name_their_places(ask):
+    found = set(entities_of(ask, "vienna-1947.txt").values())
+    assert ("Austria", "Country") in found and ("Vienna", "Place") in found, found
+    assert not any("Control" in label or "740" in label for label, _ in found), found
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
