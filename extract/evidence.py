@@ -40,6 +40,7 @@ class EvidenceRules:
     surnames: frozenset[str]
     locative: re.Pattern
     place_use: re.Pattern  # words before a name that use it as a place ("in", "out of", "the unification of")
+    imperatives: frozenset[str]  # verbs that open an instruction ("Nominate Modzelewski"), lower-case
     subunits: frozenset[str]  # nouns of a body's numbered sections ("Section", "Department"), lower-case
     military_use: re.Pattern  # words after a body's name that mean its armed force ("offensive", "out of"); .match(text, end)
     countries: tuple[tuple[str, str], ...]
@@ -88,6 +89,7 @@ def parse_evidence_rules(files) -> EvidenceRules:
         locative=locative,
         place_use=_ending_in(data["place_use"]),
         subunits=frozenset(w.lower() for w in data["subunits"]),
+        imperatives=frozenset(w.lower() for w in data["imperatives"]),
         military_use=re.compile(r"(?i)\s+(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["military_use"]) + r")\b"),
         countries=tuple(countries),
         government=frozenset(w.lower() for w in data["government"]),

@@ -80,6 +80,7 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     lines = classify_lines(text, rules.layout)
     add_field_names(text, source.key, lines, rules, mentions)
     add_known_places(text, source.key, rules, mentions)
+    add_surname_first_lists(text, source.key, mentions)
     reshape(text, source.key, rules, mentions)
     split_leading_words(text, source.key, rules, mentions)
     drop_office_words(text, source.key, rules, mentions)
@@ -453,7 +454,9 @@ def split_leading_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[
 
     - a known force before one of its numbered formations is a mention of its own ("CCF 67TH
       ARMY" is the CCF and its 67th Army; a country's abbreviation stays: "ROK 6th Division");
-    - a month after a day number is the date's ("13 JUL CCF LAUNCHED"): the rest is the name."""
+    - a month after a day number is the date's ("13 JUL CCF LAUNCHED"): the rest is the name;
+    - a verb of instruction that opens a sentence is the instruction's ("Nominate Modzelewski.",
+      `imperatives` of name_evidence.json)."""
     for (start, end), m in sorted(mentions.items()):
         if m.gazetteer_id or " " not in m.span.text:
             continue
@@ -464,6 +467,10 @@ def split_leading_words(text: str, doc_key: str, rules: RuleSet, mentions: dict[
             del mentions[(start, end)]
             mentions[(start, start + len(first))] = Mention(TextSpan(doc_key, start, start + len(first), first), "unit", force, None, weight=m.weight)
             mentions[(offset, end)] = replace(m, span=TextSpan(doc_key, offset, end, rest))
+        elif first.lower() in rules.evidence.imperatives and re.search(r"(?:^|[.:;]\s+|\d\)\s+)$", text[max(0, start - 4) : start]) and rest[:1].isupper():
+            del mentions[(start, end)]
+            known = rules.alias_index.get(normalise_name(rest))
+            mentions[(offset, end)] = replace(m, span=TextSpan(doc_key, offset, end, rest), gazetteer_id=known, kind=rules.by_id[known].kind if known else m.kind)
         elif first.lower().rstrip(".") in rules.dates.months and re.search(r"\d{1,2}\s+$", text[max(0, start - 4) : start]):
             del mentions[(start, end)]
             known = rules.alias_index.get(normalise_name(rest))
@@ -560,6 +567,29 @@ def subjects_of_file_numbers(text: str, doc_key: str, lines, rules: RuleSet, men
                 for key in [k for k in mentions if k[0] < end and start < k[1]]:
                     del mentions[key]  # the model's name over the whole number ("740.00119 Control (Germany)/8")
                 mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, hit.group(1)), kind, known, None, weight=1)
+
+
+_SURNAME_FIRST = re.compile(r"(?<![\w'’-])([A-Z]{2,}(?:-[A-Z]{2,})?) ([A-Z][a-z]{2,})(?![\w'’-])")
+
+
+def add_surname_first_lists(text: str, doc_key: str, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A list of names written surname first, the surname in capitals ("DOIHARA Kenji, HIROTA Koki,
+    TOJO Hideki", as Japanese names are in occupation papers): each is one person, whatever the
+    model made of the halves. Two or more in a row, separated by commas, and every given name a
+    word English does not use."""
+    from wordfreq import zipf_frequency
+
+    for line in re.finditer(r"[^\n]+", text):
+        hits = list(_SURNAME_FIRST.finditer(line.group()))
+        if len(hits) < 2 or any(zipf_frequency(h.group(2).lower(), "en") >= 3.5 for h in hits):
+            continue
+        if any(not re.fullmatch(r",\s*(?:and\s+)?", line.group()[a.end() : b.start()]) for a, b in zip(hits, hits[1:])):
+            continue
+        for h in hits:
+            start, end = line.start() + h.start(), line.start() + h.end()
+            for key in [k for k in mentions if k[0] < end and start < k[1]]:
+                del mentions[key]
+            mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, h.group()), "person", None, None, weight=2)
 
 
 def keep_within_fields(text: str, doc_key: str, lines, mentions: dict[tuple[int, int], Mention]) -> None:
@@ -756,15 +786,19 @@ def add_glossed_names(text: str, doc_key: str, mentions: dict[tuple[int, int], M
 
 def gloss_inner_names(text: str, mentions: dict[tuple[int, int], Mention]) -> None:
     """A name inside the brackets that gloss another ("URUMCHI [Translator's note: Dihua,
-    today's Urumqi]") is another name of the glossed one."""
+    today's Urumqi]") is another name of the glossed one; a bracket holding nothing but a name
+    the model typed otherwise ("Ch'ŏngch'ŏn [Cheongcheon]") is of the glossed one's kind."""
     for (start, end), m in list(mentions.items()):
         bracket = _GLOSS.match(text, end)
         if not bracket:
             continue
         for key in [k for k in mentions if bracket.start(1) <= k[0] and k[1] <= bracket.end(1)]:
             inner = mentions[key]
+            whole = text[bracket.start(1) : bracket.end(1)].strip() == inner.span.text
             if inner.gloss is None and inner.kind == m.kind:
                 mentions[key] = replace(inner, gloss=m.span.text)
+            elif inner.gloss is None and whole and inner.weight == 0 and not inner.gazetteer_id and m.kind in ("place", "person"):
+                mentions[key] = replace(inner, gloss=m.span.text, kind=m.kind)  # "Ch'ŏngch'ŏn [Cheongcheon]": the gloss is what it glosses
 
 
 SMALL_WORDS = frozenset("a an and at by for from in into of on or the to with".split())

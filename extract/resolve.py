@@ -199,12 +199,15 @@ class Resolver:
         long_names: dict[str, set[str]] = defaultdict(set)
         first_names: dict[str, set[str]] = defaultdict(set)  # "Douglas" of "Douglas MacArthur": joins only in his documents
         for key in people:
-            words = self.words_of(key)
-            if len(words) > 1:
-                long_names[words[-1]].add(key)
-                long_names[words[0]].add(key)
-                if words[0] not in self.rules.evidence.surnames:
-                    first_names[words[0]].add(key)
+            names = [self.words_of(key)]
+            if not key.startswith("?"):  # "Hsieh" of "Hsieh Fang", the gazetteer's other spelling of Xie Fang
+                names += [split_initials(self.name(name))[0].split() for name in self.rules.by_id[key].names()]
+            for words in names:
+                if len(words) > 1:
+                    long_names[words[-1]].add(key)
+                    long_names[words[0]].add(key)
+                    if words[0] not in self.rules.evidence.surnames:
+                        first_names[words[0]].add(key)
         for key in people:  # "V. Kuznetsov": a surname with initials is a fuller name than "Kuznetsov"
             bare, initials = split_initials(key[1:]) if key.startswith("?") else ("", "")
             if initials and len(bare.split()) == 1:
