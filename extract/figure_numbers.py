@@ -114,7 +114,8 @@ def read_quantity(match: re.Match, text: str, rules: NumberRules, after: str = "
     bound = rules.bounds.get(bound_word)
     if bound and bound != "about":
         start = match.start("bound")
-        if rules.negation.search(text[max(0, start - NEGATION_REACH) : start]) and not bound_word.startswith(("no ", "not ")):
+        reach = re.split(r"[.;!?]\s", text[max(0, start - NEGATION_REACH) : start])[-1]  # within the sentence: "could not hold ground. The more than"
+        if rules.negation.search(reach) and not bound_word.startswith(("no ", "not ")):
             bound = {"min": "max", "max": "min"}[bound]
     elif bound == "about":
         start = match.start("bound")

@@ -193,17 +193,28 @@ def _sides_named(mentions: list[Mention], sides, rules: RuleSet) -> list[str]:
 _NUMBERED_SECTION = re.compile(r"(?:[IVXL]+|\d+(?:st|nd|rd|th)?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\s+(?P<unit>[\w-]+)\s+of\s+(?:the\s+)?(?P<body>.+)", re.I)
 
 
+_HEADQUARTERS = re.compile(r"(?P<body>.+?)\s+(?:Headquarters|HEADQUARTERS|HQ|HQS|Hq)")
+
+
 def numbered_subunits(mentions: list[Mention], rules: RuleSet) -> list[Mention]:
     """A numbered section of a body the gazetteer knows ("IV Section of the Special Sector of the
     VKP(b) CC", "2nd Department of the MFA") is named as that body: a registry's or a ministry's
-    numbered sections are its desks, not bodies of their own (`subunits` of name_evidence.json)."""
+    numbered sections are its desks, not bodies of their own (`subunits` of name_evidence.json).
+    So is a known force's or body's headquarters ("Volunteer Army Headquarters")."""
     out = []
     for m in mentions:
-        hit = _NUMBERED_SECTION.fullmatch(m.span.text) if m.kind == "organization" and not m.gazetteer_id else None
+        if m.gazetteer_id or m.kind not in ("organization", "unit"):
+            out.append(m)
+            continue
+        hit = _NUMBERED_SECTION.fullmatch(m.span.text) if m.kind == "organization" else None
         if hit and hit.group("unit").lower() in rules.evidence.subunits:
             body = rules.alias_index.get(normalise_name(hit.group("body")))
             if body and rules.by_id[body].kind == "organization":
                 m = replace(m, gazetteer_id=body)
+        elif hit := _HEADQUARTERS.fullmatch(m.span.text):
+            body = rules.alias_index.get(normalise_name(hit.group("body")))
+            if body and rules.by_id[body].kind in ("organization", "unit"):
+                m = replace(m, gazetteer_id=body, kind=rules.by_id[body].kind)
         out.append(m)
     return out
 
