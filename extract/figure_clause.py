@@ -33,6 +33,17 @@ def clause_holder(h, figure):
     listed = _list_intro_holder(h, figure)
     if listed is not None:
         return listed
+    if token.dep_ == "pobj" and token.head.lower_ == "in" and token.head.head.i < token.i:  # "150,000 men in 12 divisions": the men's
+        whole = token.head.head
+        for other in h.figures:
+            at = h.links.get(other.key, {}).get("head")
+            if other is not figure and at is not None and _index(h, at) == whole.i:
+                return h.holder(other) or None
+    if token.dep_ == "appos" and token.head.i < token.i:  # "The 9th Army Group (...), some 150,000 men in 12 divisions"
+        named = token.head
+        whole = h.names_in(named.left_edge.idx, named.idx + len(named.text), figure.span.start)
+        if whole:
+            return whole[-1:]
     for _ in range(4):
         if token.dep_ in _CLIMB and token.head.i > token.i:
             token = token.head

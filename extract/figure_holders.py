@@ -63,9 +63,9 @@ class Holders(TextSides):
             side = self.name(predicate.group("name"))
             if side:
                 return (side,)
-        of = re.match(r"\s+of\s+(?:the\s+)?", self.text[end : end + 12])
+        of = re.match(r"(?i)\s+of\s+(?:the\s+)?", self.text[end : end + 12])  # telegraphese too: "JET FTRS OF CHINESE COMMUNIST AF"
         if of:
-            stop = re.search(r"[,.;:()\n]|\b(?:and|to|in|for|from|with|at|on|by)\b", self.text[end + of.end() : end + 60])
+            stop = re.search(r"(?i)[,.;:()\n]|\b(?:and|to|in|for|from|with|at|on|by)\b", self.text[end + of.end() : end + 60])
             end = end + of.end() + (stop.start() if stop else 60)
         return self.names_in(start, end, start)
 

@@ -210,6 +210,8 @@ MECHANISMS = {
     "Stalin. We can give you two tank regiments.\nKim Il Sung. We also ask for 50 trucks.\n",
     "table.txt": "INFORMATION REPORT\n\nAircraft of the USSR and of China at the bases:\n\n"
     "   Base        Aircraft     Assigned to\n   Anju          40          Soviets\n   Sinuiju       25          Chinese\n",
+    "cable.txt": "CABLE\n\n4 November 1950\n\nThe 9th Army Group, some 150,000 men in 12 divisions, should cross at once. "
+    "Bombing could not hold us. The more than 200,000 men of the Korean People's Army hold their ground.\n",
     "sitrep.txt": "SITREP\n\n1. ENEMY. ELEMENTS OF AN ESTIMATED 6 CCF ARMIES, NOT MORE THAN 18 DIVS, IDENTIFIED. "
     "ENEMY RETAINS CAPABILITY TO COMMIT 2 TO 4 ADDITIONAL DIVS. Chinese People's Volunteers reported near the front.\n",
 }
@@ -260,3 +262,19 @@ def test_holders_from_tables_names_lists_and_the_enemy(mech_ask):
     assert _held(mech_ask, "sitrep", "6 CCF")[0] == ("6", "", "", "army", "chinese people's volunteers"), "CCF is a name of the CPV"
     assert _held(mech_ask, "sitrep", "18 DIVS")[0] == ("", "", "18", "division", "chinese people's volunteers"), "a list shares its holder"
     assert _held(mech_ask, "sitrep", "2 TO 4")[0] == ("", "2", "4", "division", "chinese people's volunteers"), "the enemy: the enemy's last figure"
+
+
+def test_holders_by_apposition_nesting_and_telegraphese(mech_ask):
+    assert _held(mech_ask, "cable", "150,000")[0][3:] == ("man", "9th army group"), "a figure in apposition to a unit is the unit's"
+    assert _held(mech_ask, "cable", "12 divisions")[0][4] == "9th army group", "'150,000 men in 12 divisions': the men's holder"
+    assert _held(mech_ask, "cable", "200,000")[0][1:3] == ("200000", ""), "a negation in the sentence before flips no bound"
+
+
+def test_telegraphese_items_and_holders(tmp_path, pipeline, settings):
+    folder = tmp_path / "jcs"
+    folder.mkdir()
+    (folder / "jcs.txt").write_text("FROM JCS PERSONAL FOR RIDGWAY.\n\n1. JCS NOTE YOUR ESTIMATE OF APPROX 525 MIG-15 JET FTRS OF "
+                                    "CHINESE COMMUNIST AF AND 75 F-86 ACFT ON HAND.\n", encoding="utf-8")
+    ask = _store_of(tmp_path, pipeline, settings, [folder])
+    assert _held(ask, "jcs", "525")[0] == ("525", "", "", "fighter", "people's liberation army air force"), "FTRS OF X: X's"
+    assert _held(ask, "jcs", "75 F-86")[0][3] == "aircraft", "ACFT is aircraft"
