@@ -80,6 +80,7 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     lines = classify_lines(text, rules.layout)
     add_field_names(text, source.key, lines, rules, mentions)
     add_known_places(text, source.key, rules, mentions)
+    extend_to_known_places(text, source.key, rules, mentions)
     add_surname_first_lists(text, source.key, mentions)
     reshape(text, source.key, rules, mentions)
     split_leading_words(text, source.key, rules, mentions)
@@ -580,6 +581,22 @@ def subjects_of_file_numbers(text: str, doc_key: str, lines, rules: RuleSet, men
                 mentions[(start, end)] = Mention(TextSpan(doc_key, start, end, hit.group(1)), kind, known, None, weight=1)
 
 
+def extend_to_known_places(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
+    """A one-word name the model cut from a two-word place the world knows ("SAN" of "SAN DIEGO")
+    is the place."""
+    for (start, end), m in sorted(mentions.items()):
+        if m.gazetteer_id or " " in m.span.text or (start, end) not in mentions:
+            continue
+        nxt = re.match(r"[ \t]+([A-Z][A-Za-z'’]+)(?![\w-])", text[end : end + 40])
+        if not nxt or overlaps(mentions, end + nxt.start(1), end + nxt.end(1)):
+            continue
+        place = rules.evidence.places.lookup(f"{m.span.text} {nxt.group(1)}")
+        if place and place.population >= KNOWN_CITY:
+            new_end = end + nxt.end(1)
+            del mentions[(start, end)]
+            mentions[(start, new_end)] = replace(m, span=TextSpan(doc_key, start, new_end, text[start:new_end]), kind="country" if place.country else "place")
+
+
 _SURNAME_FIRST = re.compile(r"(?<![\w'’-])([A-Z]{2,}(?:-[A-Z]{2,})?) ([A-Z][a-z]{2,})(?![\w'’-])")
 
 
@@ -704,6 +721,9 @@ def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
     return replace(mention, kind=kind, weight=weight, title=title)
 
 
+DETERMINERS = frozenset("no any all some these those every each our their his its your my".split())
+
+
 def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
     """A name the layout says is no entity: in a line of marks or file numbers, outside the
     fields of a line that names only in its fields, or made only of layout and genre words."""
@@ -726,6 +746,10 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
         return True
     if not mention.gazetteer_id and re.match(r"(?:of|for|and|or|to|in|on|at|by|with|from)\s", span.text):
         return True  # "of Foreign Affairs": the tail of a title the model cut ("the Minister of Foreign Affairs")
+    if not mention.gazetteer_id and words and words[0] in DETERMINERS and len(words) > 1:
+        return True  # "NO ADDITIONAL ARMY DIVS": a noun phrase of a line in capitals, no name
+    if not mention.gazetteer_id and rules.figures and " " not in span.text.strip() and span.text.strip().lower() in rules.figures.items:
+        return True  # "FTRS", "DIVS": what a figure counts
     for line in lines:
         if line.start <= span.start < line.end + 1:
             if line.entities == "none":

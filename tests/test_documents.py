@@ -150,3 +150,40 @@ def test_an_unseen_letter_gets_its_kind_sender_and_recipient(tmp_path, pipeline,
         use_default_graph_as_union=True,
         prefixes=PREFIXES,
     )
+
+
+HEADS = {  # written for this test: the head lines of genres the dev set has few of
+    "cable.txt": "[Translated from the Chinese.]\n\nPeng Dehuai to Mao Zedong, and for Gao Gang\n21:00, 4 November 1950\n\n"
+                 "1. The first campaign has ended.\n",
+    "jcs.txt": "SECRET\n\nFROM:  DA WASHINGTON DC (JCS)\nTO:    CINCFE TOKYO JAPAN\nNR:    JCS 86514          DTG 022135Z NOV 51\n\n"
+               "FROM JCS PERSONAL FOR RIDGWAY.\n\n1. JCS APPROVE YOUR PROPOSAL.\n",
+    "letter.txt": "Dear Comrade Stalin,\n\nWe ask for help with the air defence of the capital.\n\nWith communist greetings,\n\n"
+                  "KIM IL SUNG\nChairman of the Cabinet of Ministers of the Democratic People's Republic of Korea\n\nPyongyang, 16 July 1952\n",
+}
+
+
+def test_heads_of_a_cable_an_army_message_and_a_letter_give_their_metadata(tmp_path, pipeline, settings):
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from archivekg.build import build
+    from archivekg.extract.vocab import PREFIXES
+
+    for name, text in HEADS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    local = dataclasses.replace(settings, store=tmp_path / "store")
+    build(local, [tmp_path], pipeline)
+    store = ox.Store.read_only(str(local.store.resolve()))
+
+    def has(doc: str, pattern: str) -> bool:
+        return store.query(f'ASK {{ ?d a kg:Document ; {pattern} FILTER(STRENDS(STR(?d), "/{doc}")) }}',
+                           use_default_graph_as_union=True, prefixes=PREFIXES)
+
+    # "X to Y" alone at the head, and a date after the hour
+    assert has("cable", 'schema:sender/rdfs:label "Peng Dehuai"@en ; schema:recipient/rdfs:label "Mao Zedong"@en , "Gao Gang"@en ; schema:dateCreated "1950-11-04"^^xsd:date .')
+    # "FROM JCS PERSONAL FOR RIDGWAY": the sender is not Ridgway, he is the recipient; "NR: JCS 86514" is the number
+    assert has("jcs", 'schema:recipient/rdfs:label "Matthew Ridgway"@en ; schema:identifier "JCS 86514" .')
+    assert not has("jcs", 'schema:sender/rdfs:label "Matthew Ridgway"@en .')
+    # a signature over a long office line, the place and date under it
+    assert has("letter", 'kg:documentKind kg:Letter ; schema:sender/rdfs:label "Kim Il Sung"@en ; schema:dateCreated "1952-07-16"^^xsd:date .')
