@@ -22,6 +22,8 @@ resolve stage lets weightier mentions decide the kind of an entity.
 from __future__ import annotations
 
 import re
+
+from anyascii import anyascii
 from dataclasses import dataclass
 
 from archivekg.extract.places import KnownPlace, PlaceIndex, place_index
@@ -115,8 +117,11 @@ def rare_word(name: str) -> bool:
 
 
 def is_office(name: str, rules: EvidenceRules) -> bool:
-    """'Commanding General', 'People's Commissar for Foreign Affairs', 'Provost': an office, not a name."""
-    return bool(rules.office.match(name)) or bool(rules.office.match(name.strip() + " x")) and " " not in name.strip()
+    """'Commanding General', 'People's Commissar for Foreign Affairs', 'Provost', 'Assistant
+    Secretary': an office, not a name."""
+    if rules.office.match(name):
+        return True
+    return rules.office.fullmatch(name.strip() + " x") is not None  # nothing but an office's words
 
 
 def is_common_word(name: str, rules: EvidenceRules) -> bool:
@@ -167,7 +172,7 @@ def judge(text: str, start: int, end: int, model_kind: str, rules: EvidenceRules
         return "person", WEAK
     if 2 <= len(words) <= 3 and words[0].lower() in rules.surnames and all(w[:1].isupper() or w[:1].islower() for w in words):
         return "person", WEAK
-    if ROMANISED_PERSON.fullmatch(bare) and model_kind not in ("place", "country"):
+    if ROMANISED_PERSON.fullmatch(anyascii(bare)) and model_kind not in ("place", "country"):
         return "person", WEAK  # "Ch'iu Ch'ing-ch'uan", "Huang Po-tao": a surname and a hyphenated given name
     if rules.locative.search(before) and (model_kind == "person" or (model_kind == "organization" and " " not in bare and not bare.isupper() and rare_word(bare))):
         return "place", WEAK  # "at Yosu", "at Nien-chuang": a one-word name the model guessed a body

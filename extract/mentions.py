@@ -454,7 +454,7 @@ def reshape(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, i
             if not overlaps(mentions, new_start, new_end):
                 span = TextSpan(doc_key, new_start, new_end, text[new_start:new_end])
                 mentions[(new_start, new_end)] = replace(m, span=span, kind=kind, adjective=adjective)
-        elif ("-" in m.span.text or " and " in m.span.text) and not m.gazetteer_id:
+        elif re.search(r"-| and ", m.span.text) and not m.gazetteer_id:
             split_places(text, doc_key, m, evidence, mentions)
 
 
@@ -542,10 +542,15 @@ GREAT_CITY = 1_000_000  # ... and one this large even when its name is a common 
 
 def add_known_places(text: str, doc_key: str, rules: RuleSet, mentions: dict[tuple[int, int], Mention]) -> None:
     """Cities and countries the world knows that the model missed ("Chita", "Chungking",
-    "Antung"): a capitalised name the place index holds, not a common word unless a great city."""
+    "Antung"): a capitalised name the place index holds, not a common word unless a great city;
+    and names with a place's hyphened ending ("Tsou-hsien", "Nonso-dong")."""
     from wordfreq import zipf_frequency
 
     places = rules.evidence.places
+    hyphened = tuple(s for s in rules.evidence.suffixes["place"] if s.startswith("-"))
+    for m in re.finditer(r"(?<![\w'’-])[A-Z][\w'’]+(?:-[a-z'’]+)+(?![\w'’-])", text):  # "Tsou-hsien", "Nonso-dong": a place by its ending
+        if m.group().lower().endswith(hyphened) and not overlaps(mentions, *m.span()):
+            mentions[m.span()] = Mention(TextSpan(doc_key, m.start(), m.end(), m.group()), "place", None, gloss_after(text, m.end()), weight=1)
     for m in _CAPITALISED.finditer(text):
         start, end = m.span()
         if overlaps(mentions, start, end):
@@ -644,11 +649,11 @@ def _mention_at(mentions, start: int):
 def split_places(text: str, doc_key: str, m: Mention, evidence, mentions) -> None:
     """Two places joined by a hyphen, one of them known ("Kaesong-Bunsan"), or by "and", both
     known ("Masan and Taegu"), are two places."""
-    parts = re.fullmatch(r"([A-Z][\w'’]{3,})(-| and )([A-Z][\w'’]{3,})", m.span.text)
+    parts = re.fullmatch(r"([A-Z][\w'’-]{3,}?)(-| and | [-–—] )([A-Z][\w'’-]{3,})", m.span.text)
     if not parts:
         return
-    known = [bool(evidence.places.lookup(parts[i])) for i in (1, 3)]
-    if not (all(known) if parts[2] == " and " else any(known)):
+    known = [bool(evidence.places.lookup(parts[i])) or parts[i].lower().endswith(evidence.suffixes["place"]) for i in (1, 3)]
+    if not (any(known) if parts[2] == "-" else all(known)):
         return
     del mentions[(m.span.start, m.span.end)]
     for i in (1, 3):
@@ -746,6 +751,8 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
         return True
     if not mention.gazetteer_id and re.match(r"(?:of|for|and|or|to|in|on|at|by|with|from)\s", span.text):
         return True  # "of Foreign Affairs": the tail of a title the model cut ("the Minister of Foreign Affairs")
+    if re.search(r"(?i)\btranslated\s+from\s+(?:the\s+)?$", text[max(0, span.start - 30) : span.start]):
+        return True  # "Translated from the Chinese": a language
     if not mention.gazetteer_id and words and words[0] in DETERMINERS and len(words) > 1:
         return True  # "NO ADDITIONAL ARMY DIVS": a noun phrase of a line in capitals, no name
     if not mention.gazetteer_id and rules.figures and " " not in span.text.strip() and span.text.strip().lower() in rules.figures.items:

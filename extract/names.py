@@ -26,9 +26,38 @@ _INITIAL = re.compile(r"^(?:[A-Za-z]{1,2}\.)+$")
 SMALL_WORDS = frozenset("of the and for to in on at de da del von van".split())
 
 
+_OCR_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]*(?:[A-Za-z][01]|[01][A-Za-z]|l(?=[A-Z]{2}))[A-Za-z01]*(?=(?:['’]s)?(?![\w'’-]))")
+
+
+def ocr_letters(text: str) -> str:
+    """Digits a scanner read for letters inside a word, put back for the model ("P0land",
+    "Switzer1and", "NATI0NS", "lNDIA"); the same length, so every offset still points into the
+    original. A token that is mostly digits ("F-86E", "MIG-15", "l948") is left as it is."""
+
+    def repair(match: re.Match) -> str:
+        word = match.group()
+        if sum(c.isalpha() for c in word) < max(3, 2 * sum(c.isdigit() for c in word)):
+            return word
+        upper = sum(c.isupper() for c in word) > sum(c.islower() for c in word)
+        out = []
+        for i, c in enumerate(word):
+            if c == "0":
+                out.append("O" if upper else "o")
+            elif c == "1":
+                out.append("I" if upper else "l")
+            elif c == "l" and i == 0 and upper:
+                out.append("I")  # "lNDIA"
+            else:
+                out.append(c)
+        return "".join(out)
+
+    return _OCR_WORD.sub(repair, text)
+
+
 def normalise_name(text: str, honorifics: Iterable[str] = ()) -> str:
-    """'Comrades ZHOU ENLAI's' -> 'zhou enlai': the form names are compared in."""
-    name = _NOISE.sub(" ", text)
+    """'Comrades ZHOU ENLAI's' -> 'zhou enlai': the form names are compared in (a scanner's
+    digits in a word read as letters: 'P0land' -> 'poland')."""
+    name = _NOISE.sub(" ", ocr_letters(text))
     name = " ".join(name.split()).casefold()
     name = _POSSESSIVE.sub("", name).strip()
     for honorific in honorifics:

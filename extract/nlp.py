@@ -93,6 +93,9 @@ def normalise_case(
         out.append(line[at:])
         return "".join(out)
 
+    from archivekg.extract.names import ocr_letters
+
+    text = ocr_letters(text)
     pieces = []
     for line in text.splitlines(keepends=True):
         letters = [c for c in line if c.isalpha()]

@@ -86,7 +86,9 @@ class PlaceIndex:
         return [n for n in names if n]
 
     def lookup(self, name: str) -> KnownPlace | None:
-        return self._names.get(fold(name))
+        from archivekg.extract.names import ocr_letters
+
+        return self._names.get(fold(ocr_letters(name)))
 
 
 _INDEXES: dict[tuple, PlaceIndex] = {}

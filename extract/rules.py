@@ -237,7 +237,8 @@ class RuleSet:
         """Nouns that end the name of a body or a unit ("committee", "army"), lower-case."""
         if not self.evidence:
             return frozenset()
-        return frozenset(w.lower() for kind in ("organization", "unit") for w in re.findall(r"[A-Za-z]+", self.evidence.inside[kind].pattern)) - {"b"}
+        words = {w.lower() for kind in ("organization", "unit") for w in re.findall(r"[A-Za-z]+", self.evidence.inside[kind].pattern)}
+        return frozenset(words - {"b", "of", "the", "for", "and", "in", "to"})
 
     @cached_property
     def months(self) -> frozenset[str]:

@@ -132,6 +132,13 @@ No. 12                                        Vienna, May 12, 1947.
 
 The Allied Council met today and adjourned without agreement.
 """,
+    "ocr-1953.txt": """[Translated from the Chinese; names in Wade-Giles.]
+REPORT OF THE CUSTODIAN FORCE
+16 October 1953
+
+The delegates of P0land and Switzer1and visited the camp. The Assistant Secretary said nothing.
+The road T'eng-hsien - Tsou-hsien was cut. The troops of Ch'iu Ch'ing-ch'üan's army fell back.
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -362,6 +369,17 @@ def test_a_file_numbers_subject_and_a_numbered_dateline_name_their_places(ask):
     found = set(entities_of(ask, "vienna-1947.txt").values())
     assert ("Austria", "Country") in found and ("Vienna", "Place") in found, found
     assert not any("Control" in label or "740" in label for label, _ in found), found
+
+
+def test_a_scanners_digits_a_language_an_office_and_county_towns(ask):
+    found = set(entities_of(ask, "ocr-1953.txt").values())
+    labels = {label for label, _ in found}
+    assert ("Poland", "Country") in found and ("Switzerland", "Country") in found, found  # "P0land", "Switzer1and"
+    assert not {"Chinese", "Wade-Giles", "Assistant Secretary"} & labels, labels  # a language, a romanisation, an office
+    places = {label for label, t in found if t == "Place"}
+    assert len(places) >= 2 and "Zoucheng" in places, found  # two county towns joined by a dash ("Tsou-hsien" is Zoucheng)
+    assert not any("hsien" in label for label, t in found if t == "Person"), found
+    assert any(t == "Person" and "Ch'iu" in label for label, t in found), found  # a romanised name with a diacritic
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):

@@ -50,7 +50,7 @@ def test_a_dated_entry_must_name_what_came_before_it(profile):
     with pytest.raises(GazetteerError, match="east-germany: 'before' must name another entry's id"):
         load_ruleset([profile])
     row.update({"before": "soviet-occupation-zone", "from": "1949"})
-    zone = {"id": "soviet-occupation-zone", "label": "Soviet occupation zone of Germany", "type": "place"}
+    zone = {"id": "soviet-occupation-zone", "label": "Occupied zone of the test archive", "type": "place"}
     (profile / "gazetteer.jsonl").write_text(json.dumps(row) + "\n" + json.dumps(zone) + "\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="a full date"):
         load_ruleset([profile])
@@ -58,7 +58,7 @@ def test_a_dated_entry_must_name_what_came_before_it(profile):
     (profile / "gazetteer.jsonl").write_text(json.dumps(row) + "\n" + json.dumps(zone) + "\n", encoding="utf-8")
     rules = load_ruleset([profile])
     assert "soviet-occupation-zone" in rules.earlier_entries
-    assert "soviet occupation zone of germany" not in rules.alias_index  # reached by the date only
+    assert "occupied zone of the test archive" not in rules.alias_index  # reached by the date only
 
 
 def test_an_unknown_profile_says_what_there_is():
