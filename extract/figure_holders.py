@@ -44,7 +44,7 @@ class Holders(TextSides):
         if figure.key in self.memo:
             return self.memo[figure.key] or ()
         self.memo[figure.key] = None  # a cycle gives nothing
-        for step in (self.own, self.belongs_to, self.listed_own, self.clause, self.listed, self.turn, self.in_sentence, self.in_context):
+        for step in (self.own, self.belongs_to, self.listed_own, self.clause, self.listed, self.list_intro, self.turn, self.in_sentence, self.in_context):
             found = step(figure)
             if found is not None:
                 break
@@ -94,6 +94,24 @@ class Holders(TextSides):
                 found = self.holder(other)
                 if found:
                     return found
+        return None
+
+    def list_intro(self, figure: Figure):
+        """A figure on a line of a list ("- T-34-85 tanks: 80;") is held by whom the line that opens
+        the list names it for ("For the Chinese People's Volunteers the following were dispatched:")."""
+        line_start = self.text.rfind("\n", 0, figure.span.start) + 1
+        if not re.match(r"[ \t]*(?:[-–—•*]|[a-z0-9]{1,2}\))[ \t]", self.text[line_start : figure.span.start + 1]):
+            return None
+        at = line_start
+        while at > 0 and line_start - at < LIST_REACH:
+            previous = self.text.rfind("\n", 0, at - 1) + 1
+            line = self.text[previous : at - 1]
+            if re.search(r":\s*$", line):
+                named = re.search(r"(?i)\bfor\s+(?:the\s+)?(?P<name>[A-Z][^:\n]*?)(?=\s+(?:the\s+following|in|through|by|via)\b|\s*[,:])", line)
+                return self.names_in(previous + named.start("name"), previous + named.end("name"), figure.span.start) if named else None
+            if not re.match(r"[ \t]*(?:[-–—•*]|[a-z0-9]{1,2}\))[ \t]", line):
+                return None
+            at = previous
         return None
 
     def list_neighbours(self, figure: Figure) -> list[Figure]:

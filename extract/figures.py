@@ -146,7 +146,12 @@ def find_figures(
                 figures.append(part)
                 links[part.key] = {"head": head.start}
         elif head is None:
-            bare.append(m)
+            listed = _listed_item(source, record, m, rules)
+            if listed and free(listed.span.start, listed.span.end):
+                taken.append((listed.span.start, listed.span.end))
+                figures.append(listed)
+            else:
+                bare.append(m)
     for m in rules.patterns["composition"].finditer(text):
         if free(m.start("n1"), m.end()):
             item = rules.items[squash(m.group("item"))]
@@ -159,6 +164,40 @@ def find_figures(
         links[figure.key] = link
     figures.sort(key=lambda f: f.span.start)
     return attach_context(source, doc, tokens, record, figures, links, mentions, entities, ruleset)
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-–—•*]|[a-z0-9]{1,2}\)|\d{1,2}\.)?[ \t]*(?P<phrase>[^:\n]{2,80}?)[ \t]*[:–—][ \t]*$")
+
+
+def _listed_item(source: SourceText, record: DocumentRecord, m: re.Match, rules: FigureRules) -> Figure | None:
+    """A line of a list that names the item and then gives the number ("- MIG-15 jet fighters: 186;",
+    "T-34-85 tanks — 80"): the counted noun ends the words before the colon or dash."""
+    text = source.text
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.end())
+    line_end = len(text) if line_end < 0 else line_end
+    if not re.fullmatch(r"[ \t]*(?:(?i:thousand|million)[ \t]*)?[;.,]?[ \t]*", text[m.end("numbers") : line_end]):
+        return None
+    lead = _LIST_ITEM.match(text[line_start : m.start()])
+    if not lead:
+        return None
+    phrase = re.split(r"\s+of\s+", lead.group("phrase"))[0]  # "artillery shells of all calibres"
+    words = phrase.split()
+    for n in (3, 2, 1):
+        form = squash(" ".join(words[-n:])) if len(words) >= n else None
+        if form in rules.items and rules.items[form].plural:
+            break
+    else:
+        return None
+    quantity = read_quantity(m, text, rules.numbers, text[m.end("numbers") : line_end])
+    if quantity is None:
+        return None
+    start, end = line_start + lead.start("phrase"), m.end("numbers")
+    scale = re.match(r"[ \t]*(?i:thousand|million)", text[end:line_end])
+    end += scale.end() if scale else 0
+    span = TextSpan(source.key, start, end, text[start:end])
+    return Figure(key=f"{source.key}-{start}", span=span, stated_in=record.key_at(start), item=rules.items[form].item,
+                  count=quantity.count, min_count=quantity.min_count, max_count=quantity.max_count)
 
 
 def _people(text: str, position: int, rules: FigureRules, ruleset) -> Head | None:

@@ -751,6 +751,8 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
         return True
     if not mention.gazetteer_id and re.match(r"(?:of|for|and|or|to|in|on|at|by|with|from)\s", span.text):
         return True  # "of Foreign Affairs": the tail of a title the model cut ("the Minister of Foreign Affairs")
+    if not mention.gazetteer_id and re.fullmatch(r"[A-Z]{1,4}-\d{1,3}[A-Z]?(?:-\d+)?", span.text.strip()):
+        return True  # "GAZ-51", "TU-2", "T-34-85": a type of lorry, aircraft or tank
     if re.search(r"(?i)\btranslated\s+from\s+(?:the\s+)?$", text[max(0, span.start - 30) : span.start]):
         return True  # "Translated from the Chinese": a language
     if not mention.gazetteer_id and words and words[0] in DETERMINERS and len(words) > 1:

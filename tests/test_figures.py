@@ -278,3 +278,18 @@ def test_telegraphese_items_and_holders(tmp_path, pipeline, settings):
     ask = _store_of(tmp_path, pipeline, settings, [folder])
     assert _held(ask, "jcs", "525")[0] == ("525", "", "", "fighter", "people's liberation army air force"), "FTRS OF X: X's"
     assert _held(ask, "jcs", "75 F-86")[0][3] == "aircraft", "ACFT is aircraft"
+
+
+def test_a_list_of_items_and_numbers_under_the_line_that_says_for_whom(tmp_path, pipeline, settings):
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "report.txt").write_text(
+        "To Comrade STALIN I. V.\n\n14 March 1952\n\nWe report on the deliveries made in February.\n\n"
+        "For the Korean People's Army the following were dispatched through GRODEKOVO:\n"
+        "- T-34-85 tanks: 60;\n- 37-mm anti-aircraft guns: 120;\n- artillery shells of all calibres: 200 thousand.\n\n"
+        "VASILEVSKY\n", encoding="utf-8")
+    ask = _store_of(tmp_path, pipeline, settings, [folder])
+    assert _held(ask, "report", "tanks: 60")[0] == ("60", "", "", "tank", "korean people's army"), "item: number, for whom the list says"
+    assert _held(ask, "report", "guns: 120")[0][3:] == ("gun", "korean people's army")
+    assert _held(ask, "report", "200 thousand")[0][:4] == ("200000", "", "", "round"), "shells of all calibres: 200 thousand"
+    assert not ask('ASK { ?e rdfs:label ?l FILTER(STRSTARTS(STR(?l), "T-34")) }'), "a tank's type is no entity"
