@@ -148,14 +148,17 @@ def _line_length(text: str, position: int) -> int:
 
 def match_dates(text: str, rules: DateRules) -> tuple[DateMatch, ...]:
     """Every date expression in `text`, longest first where two overlap, in text order."""
+    from archivekg.extract.names import ocr_letters
+
     found = []
+    read = ocr_letters(text)  # "16 0ct 53": a scanner's digit for a letter (same length: the spans are the text's)
     for pattern in rules.patterns:
-        for m in pattern.regex.finditer(text):
+        for m in pattern.regex.finditer(read):
             if pattern.max_line and _line_length(text, m.start()) > pattern.max_line:
                 continue
             if pattern.max_line and _line_length(text, m.end() - 1) > pattern.max_line:
                 continue
-            found.append(DateMatch(m.start(), m.end(), m.group(0), pattern, m.groupdict()))
+            found.append(DateMatch(m.start(), m.end(), text[m.start() : m.end()], pattern, m.groupdict()))
     found.sort(key=lambda d: (d.start - d.end, d.start))
     chosen: list[DateMatch] = []
     for candidate in found:

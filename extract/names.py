@@ -36,20 +36,28 @@ def ocr_letters(text: str) -> str:
 
     def repair(match: re.Match) -> str:
         word = match.group()
-        if sum(c.isalpha() for c in word) < max(3, 2 * sum(c.isdigit() for c in word)):
-            return word
+        if sum(c.isalpha() for c in word) < max(2, 2 * sum(c.isdigit() for c in word)) or re.fullmatch(r"\d+(?:st|nd|rd|th|d)", word, re.I):
+            return word  # "F-86E", "1st"
         upper = sum(c.isupper() for c in word) > sum(c.islower() for c in word)
-        out = []
-        for i, c in enumerate(word):
-            if c == "0":
-                out.append("O" if upper else "o")
-            elif c == "1":
-                out.append("I" if upper else "l")
-            elif c == "l" and i == 0 and upper:
-                out.append("I")  # "lNDIA"
-            else:
-                out.append(c)
-        return "".join(out)
+
+        def read(one: str) -> str:
+            out = []
+            for i, c in enumerate(word):
+                if c == "0":
+                    out.append("O" if upper or i == 0 else "o")  # "0ct" is "Oct"
+                elif c == "1":
+                    out.append("I" if upper or i == 0 else one)
+                elif c == "l" and i == 0 and upper:
+                    out.append("I")  # "lNDIA"
+                else:
+                    out.append(c)
+            return "".join(out)
+
+        if "1" not in word:
+            return read("l")
+        from wordfreq import zipf_frequency
+
+        return max((read("l"), read("i")), key=lambda w: zipf_frequency(w.lower(), "en"))  # "Switzer1and", "Apr1l"
 
     return _OCR_WORD.sub(repair, text)
 

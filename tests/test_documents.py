@@ -157,6 +157,10 @@ HEADS = {  # written for this test: the head lines of genres the dev set has few
                  "1. The first campaign has ended.\n",
     "jcs.txt": "SECRET\n\nFROM:  DA WASHINGTON DC (JCS)\nTO:    CINCFE TOKYO JAPAN\nNR:    JCS 86514          DTG 022135Z NOV 51\n\n"
                "FROM JCS PERSONAL FOR RIDGWAY.\n\n1. JCS APPROVE YOUR PROPOSAL.\n",
+    "jic.txt": "TOP SECRET\n\nJ.I.C.(52) 14 (Final)\n9th March, 1952\n\nSOVIET STRENGTH IN THE FAR EAST\n\n"
+               "Report by the Joint Intelligence Committee\n\n1. The Soviet forces in the Far East are unchanged.\n",
+    "ocr.txt": "HEADQUARTERS CUSTODIAN FORCE\n\nNo. CFI/Ops/215                      17 0ct 53\n\nTo:    Lt Gen K. S. THIMAYYA\n\n"
+               "1. The explanations went on in the South Camp.\n",
     "letter.txt": "Dear Comrade Stalin,\n\nWe ask for help with the air defence of the capital.\n\nWith communist greetings,\n\n"
                   "KIM IL SUNG\nChairman of the Cabinet of Ministers of the Democratic People's Republic of Korea\n\nPyongyang, 16 July 1952\n",
 }
@@ -185,5 +189,8 @@ def test_heads_of_a_cable_an_army_message_and_a_letter_give_their_metadata(tmp_p
     # "FROM JCS PERSONAL FOR RIDGWAY": the sender is not Ridgway, he is the recipient; "NR: JCS 86514" is the number
     assert has("jcs", 'schema:recipient/rdfs:label "Matthew Ridgway"@en ; schema:identifier "JCS 86514" .')
     assert not has("jcs", 'schema:sender/rdfs:label "Matthew Ridgway"@en .')
+    # a committee's paper number, "Report by the X"; a number of letters and slashes, and a scanner's "0ct"
+    assert has("jic", 'schema:identifier "J.I.C.(52) 14 (Final)" ; schema:sender/rdfs:label ?who ; schema:dateCreated "1952-03-09"^^xsd:date . FILTER(CONTAINS(?who, "Joint Intelligence"))')
+    assert has("ocr", 'schema:identifier "CFI/Ops/215" ; schema:dateCreated "1953-10-17"^^xsd:date .')
     # a signature over a long office line, the place and date under it
     assert has("letter", 'kg:documentKind kg:Letter ; schema:sender/rdfs:label "Kim Il Sung"@en ; schema:dateCreated "1952-07-16"^^xsd:date .')
