@@ -29,6 +29,9 @@ SMALL_WORDS = frozenset("of the and for to in on at de da del von van".split())
 _OCR_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]*(?:[A-Za-z][01]|[01][A-Za-z]|l(?=[A-Z]{2}))[A-Za-z01]*(?=(?:['’]s)?(?![\w'’-]))")
 
 
+_SHORT_WORDS = frozenset(("NO", "OF"))  # two-letter words a scanner writes with a zero ("N0.", "C0PY N0. 12")
+
+
 def ocr_letters(text: str) -> str:
     """Digits a scanner read for letters inside a word, put back for the model ("P0land",
     "Switzer1and", "NATI0NS", "lNDIA"); the same length, so every offset still points into the
@@ -36,6 +39,8 @@ def ocr_letters(text: str) -> str:
 
     def repair(match: re.Match) -> str:
         word = match.group()
+        if len(word) == 2 and "0" in word and word.replace("0", "O").upper() in _SHORT_WORDS:
+            return word.replace("0", "O" if word.upper() == word else "o")  # "N0.", "0F"
         if sum(c.isalpha() for c in word) < max(2, 2 * sum(c.isdigit() for c in word)) or re.fullmatch(r"\d+(?:st|nd|rd|th|d)", word, re.I):
             return word  # "F-86E", "1st"
         upper = sum(c.isupper() for c in word) > sum(c.islower() for c in word)
