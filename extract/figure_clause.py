@@ -73,6 +73,8 @@ def clause_holder(h, figure):
     words = h.rules.words
     if verb.lemma_.lower() in words["hostile_verbs"]:
         return NOBODY
+    if verb.lemma_.lower() in words["estimation_verbs"]:
+        return None  # "We credit it with 22 divisions": the one who estimates holds nothing
     if through_for and verb.lemma_.lower() in words["delivery_verbs"]:
         return NOBODY
     if verb.lemma_.lower() in words["delivery_verbs"] and _first_of_two_objects(h, figure):
