@@ -260,11 +260,13 @@ def organs_of_side(mentions: list[Mention], rules: RuleSet) -> list[Mention]:
     the body the document names in full ("the Politburo of the Korean Workers' Party"), else that
     body of the document's side (`organ` rows of allegiances.tsv): the side of the bodies of those
     rows the document names ("Politburo of the CC VKP(b)"), else the side most of the people it
-    names speak for. A document of no clear side keeps the bare name."""
+    names speak for (not its sender's: a Soviet envoy's "the Politburo" is often the Chinese
+    one he reports on). A document of no clear side keeps the bare name."""
     sides = rules.figures.sides if rules.figures else None
     if not sides or not sides.organs:
         return mentions
-    bare = [i for i, m in enumerate(mentions) if m.kind in ("organization", "unit") and not m.gazetteer_id and normalise_name(m.span.text) in sides.organs]
+    bare = [i for i, m in enumerate(mentions) if m.kind in ("organization", "unit") and normalise_name(m.span.text) in sides.organs
+            and (not m.gazetteer_id or m.gazetteer_id in sides.organs[normalise_name(m.span.text)].values())]  # "the Chiefs of Staff": whose?
     if not bare:
         return mentions
     side = _side_of_document(mentions, sides, rules)
