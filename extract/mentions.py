@@ -728,7 +728,7 @@ def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
     return replace(mention, kind=kind, weight=weight, title=title)
 
 
-DETERMINERS = frozenset("no any all some these those every each our their his its your my".split())
+DETERMINERS = frozenset("no any some these those every each".split())  # not "All-Union ...", "His Majesty's Government"
 
 
 def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
@@ -757,7 +757,7 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
         return True  # "GAZ-51", "TU-2", "T-34-85": a type of lorry, aircraft or tank
     if re.search(r"(?i)\btranslated\s+from\s+(?:the\s+)?$", text[max(0, span.start - 30) : span.start]):
         return True  # "Translated from the Chinese": a language
-    if not mention.gazetteer_id and words and words[0] in DETERMINERS and len(words) > 1:
+    if not mention.gazetteer_id and len(span.text.split()) > 1 and span.text.split()[0].lower() in DETERMINERS:
         return True  # "NO ADDITIONAL ARMY DIVS": a noun phrase of a line in capitals, no name
     if not mention.gazetteer_id and rules.figures and " " not in span.text.strip() and span.text.strip().lower() in rules.figures.items:
         return True  # "FTRS", "DIVS": what a figure counts
