@@ -39,9 +39,9 @@ def clause_holder(h, figure):
             at = h.links.get(other.key, {}).get("head")
             if other is not figure and at is not None and _index(h, at) == whole.i:
                 return h.holder(other) or None
-    if token.dep_ == "appos" and token.head.i < token.i:  # "The 9th Army Group (...), some 150,000 men in 12 divisions"
-        named = token.head
-        whole = h.names_in(named.left_edge.idx, named.idx + len(named.text), figure.span.start)
+    if token.dep_ == "appos" and token.head.i < token.i:  # "The Soviet forces in the Far East, some 400,000 men"
+        named = token.head  # a numbered formation is which, not whose: its side comes from the steps after
+        whole = h.names_in(named.left_edge.idx, named.idx + len(named.text), figure.span.start, numbered=False)
         if whole:
             return whole[-1:]
     for _ in range(4):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from archivekg.extract.figure_names import NOBODY, TextSides, conversation_turns
+from archivekg.extract.figure_rules import LIST_MARK
 from archivekg.extract.model import Figure
 
 __all__ = ["NOBODY", "Holders", "conversation_turns"]
@@ -100,7 +101,7 @@ class Holders(TextSides):
         """A figure on a line of a list ("- T-34-85 tanks: 80;") is held by whom the line that opens
         the list names it for ("For the Chinese People's Volunteers the following were dispatched:")."""
         line_start = self.text.rfind("\n", 0, figure.span.start) + 1
-        if not re.match(r"[ \t]*(?:[-–—•*]|[a-z0-9]{1,2}\))[ \t]", self.text[line_start : figure.span.start + 1]):
+        if not re.match(LIST_MARK + r"[ \t]", self.text[line_start : figure.span.start + 1]):
             return None
         at = line_start
         while at > 0 and line_start - at < LIST_REACH:
@@ -109,7 +110,7 @@ class Holders(TextSides):
             if re.search(r":\s*$", line):
                 named = re.search(r"(?i)\bfor\s+(?:the\s+)?(?P<name>[A-Z][^:\n]*?)(?=\s+(?:the\s+following|in|through|by|via)\b|\s*[,:])", line)
                 return self.names_in(previous + named.start("name"), previous + named.end("name"), figure.span.start) if named else None
-            if not re.match(r"[ \t]*(?:[-–—•*]|[a-z0-9]{1,2}\))[ \t]", line):
+            if not re.match(LIST_MARK + r"[ \t]", line):
                 return None
             at = previous
         return None

@@ -17,6 +17,9 @@ class ItemForm:
     singular: bool
 
 
+LIST_MARK = r"[ \t]*(?:[-–—•*]|[a-z0-9]{1,2}\))"  # what opens a line of a list: "- ", "a) ", "2) "
+
+
 @dataclass(frozen=True)
 class FigureRules:
     items: dict[str, ItemForm]  # every form, lower-cased

@@ -24,7 +24,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from archivekg.extract.figure_numbers import alternation, parse_number, read_quantity, squash
-from archivekg.extract.figure_rules import FigureRules, parse_figure_rules
+from archivekg.extract.figure_rules import LIST_MARK, FigureRules, parse_figure_rules
 from archivekg.extract.model import DocumentRecord, Entity, Figure, ResolvedMention, SourceText, TextSpan
 
 __all__ = ["FigureRules", "find_figures", "parse_figure_rules"]
@@ -166,7 +166,7 @@ def find_figures(
     return attach_context(source, doc, tokens, record, figures, links, mentions, entities, ruleset)
 
 
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-–—•*]|[a-z0-9]{1,2}\)|\d{1,2}\.)?[ \t]*(?P<phrase>[^:\n]{2,80}?)[ \t]*[:–—][ \t]*$")
+_LIST_ITEM = re.compile(r"^(?:" + LIST_MARK + r"|[ \t]*\d{1,2}\.)?[ \t]*(?P<phrase>[^:\n]{2,80}?)[ \t]*[:–—][ \t]*$")
 
 
 def _listed_item(source: SourceText, record: DocumentRecord, m: re.Match, rules: FigureRules) -> Figure | None:

@@ -212,6 +212,7 @@ MECHANISMS = {
     "   Base        Aircraft     Assigned to\n   Anju          40          Soviets\n   Sinuiju       25          Chinese\n",
     "appreciation.txt": "APPRECIATION\n\n9th March, 1951\n\n2. The Soviet forces in the Far East are strong. We estimate them at 35 divisions.\n",
     "cable.txt": "CABLE\n\n4 November 1950\n\nThe 9th Army Group, some 150,000 men in 12 divisions, should cross at once. "
+    "The Korean People's Army, some 300,000 men, holds the line. "
     "Bombing could not hold us. The more than 200,000 men of the Korean People's Army hold their ground.\n",
     "sitrep.txt": "SITREP\n\n1. ENEMY. ELEMENTS OF AN ESTIMATED 6 CCF ARMIES, NOT MORE THAN 18 DIVS, IDENTIFIED. "
     "ENEMY RETAINS CAPABILITY TO COMMIT 2 TO 4 ADDITIONAL DIVS. Chinese People's Volunteers reported near the front.\n",
@@ -266,8 +267,9 @@ def test_holders_from_tables_names_lists_and_the_enemy(mech_ask):
 
 
 def test_holders_by_apposition_nesting_and_telegraphese(mech_ask):
-    assert _held(mech_ask, "cable", "150,000")[0][3:] == ("man", "9th army group"), "a figure in apposition to a unit is the unit's"
-    assert _held(mech_ask, "cable", "12 divisions")[0][4] == "9th army group", "'150,000 men in 12 divisions': the men's holder"
+    assert _held(mech_ask, "cable", "300,000")[0][3:] == ("man", "korean people's army"), "a figure in apposition to a force is the force's"
+    assert _held(mech_ask, "cable", "12 divisions")[0][4] == _held(mech_ask, "cable", "150,000")[0][4], "'150,000 men in 12 divisions': the men's holder"
+    assert "9th army group" not in _held(mech_ask, "cable", "150,000")[0][4], "a numbered formation is which, not whose (the dev set's holders are sides)"
     assert _held(mech_ask, "cable", "200,000")[0][1:3] == ("200000", ""), "a negation in the sentence before flips no bound"
     assert _held(mech_ask, "appreciation", "35 divisions")[0][4] != "", "we who estimate are not the holder"
     assert "soviet" in _held(mech_ask, "appreciation", "35 divisions")[0][4], "the forces named before"
