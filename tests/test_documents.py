@@ -157,6 +157,8 @@ HEADS = {  # written for this test: the head lines of genres the dev set has few
                  "1. The first campaign has ended.\n",
     "jcs.txt": "SECRET\n\nFROM:  DA WASHINGTON DC (JCS)\nTO:    CINCFE TOKYO JAPAN\nNR:    JCS 86514          DTG 022135Z NOV 51\n\n"
                "FROM JCS PERSONAL FOR RIDGWAY.\n\n1. JCS APPROVE YOUR PROPOSAL.\n",
+    "cmc.txt": "September 12, 1948\n\nTELEGRAM OF THE MILITARY COMMISSION OF THE CENTRAL COMMITTEE OF THE COMMUNIST PARTY OF CHINA\n\n"
+               "To Su Yu and Hsu Shih-yu; repeated to Liu Po-cheng and Ch'en Yi:\n\n1. Your telegram has been received.\n",
     "jic.txt": "TOP SECRET\n\nJ.I.C.(52) 14 (Final)\n9th March, 1952\n\nSOVIET STRENGTH IN THE FAR EAST\n\n"
                "Report by the Joint Intelligence Committee\n\n1. The Soviet forces in the Far East are unchanged.\n",
     "ocr.txt": "HEADQUARTERS CUSTODIAN FORCE\n\nNo. CFI/Ops/215                      17 0ct 53\n\nTo:    Lt Gen K. S. THIMAYYA\n\n"
@@ -189,6 +191,9 @@ def test_heads_of_a_cable_an_army_message_and_a_letter_give_their_metadata(tmp_p
     # "FROM JCS PERSONAL FOR RIDGWAY": the sender is not Ridgway, he is the recipient; "NR: JCS 86514" is the number
     assert has("jcs", 'schema:recipient/rdfs:label "Matthew Ridgway"@en ; schema:identifier "JCS 86514" .')
     assert not has("jcs", 'schema:sender/rdfs:label "Matthew Ridgway"@en .')
+    # "TELEGRAM OF X" names the sender; those it is "repeated to" are no recipients
+    assert has("cmc", 'schema:sender ?who ; schema:recipient/rdfs:label "Su Yu"@en .')
+    assert not has("cmc", 'schema:recipient/rdfs:label ?l . FILTER(CONTAINS(?l, "Liu"))')
     # a committee's paper number, "Report by the X"; a number of letters and slashes, and a scanner's "0ct"
     assert has("jic", 'schema:identifier "J.I.C.(52) 14 (Final)" ; schema:sender/rdfs:label ?who ; schema:dateCreated "1952-03-09"^^xsd:date . FILTER(CONTAINS(?who, "Joint Intelligence"))')
     assert has("ocr", 'schema:identifier "CFI/Ops/215" ; schema:dateCreated "1953-10-17"^^xsd:date .')
