@@ -92,7 +92,27 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
     found = bodies_of_offices(text, lines, numbered_subunits([typed(text, m, lines, rules) for m in kept], rules), rules)
     found = post_nominals(text, people_of_countries(text, coordinated_places(text, found), rules), rules)
-    return dated(forces_of_bodies(text, divided_states(text, doc, lines, organs_of_side(found, rules), rules), rules), text, source.key, lines, rules)
+    found = dated(forces_of_bodies(text, divided_states(text, doc, lines, organs_of_side(found, rules), rules), rules), text, source.key, lines, rules)
+    return office_holders(text, lines, found, rules)
+
+
+def office_holders(text: str, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+    """An office named alone ("CINCUNC") in a document dated in the term of a holder the
+    document names ("Ridgway") stands for him (`holders` of offices.jsonl)."""
+    offices = [i for i, m in enumerate(mentions) if m.kind != "person" and normalise_name(m.span.text) in rules.office_holders]
+    if not offices:
+        return mentions
+    from archivekg.extract.documents import reference_date
+
+    day = (reference_date(text, lines, mentions[0].span.doc_key, rules.dates, None) or "")[:10]
+    named = {m.gazetteer_id for m in mentions if m.kind == "person" and m.gazetteer_id}
+    out = list(mentions)
+    for i in offices:
+        holder = next((person for person, start, end in rules.office_holders[normalise_name(out[i].span.text)]
+                       if len(day) == 10 and start <= day < end), None)
+        if holder in named and holder in rules.by_id:
+            out[i] = replace(out[i], gazetteer_id=holder, kind="person")
+    return out
 
 
 def divided_states(text: str, doc: Doc, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:

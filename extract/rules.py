@@ -155,6 +155,7 @@ class RuleSet:
     romanisation: object = None  # archivekg.extract.names.Romanisation
     offices: tuple = ()  # (label, aliases lower-case, when-names): offices of data/offices.jsonl
     office_bodies: dict = field(default_factory=dict)  # office label -> (the body it heads, the body's bare names)
+    office_holders: dict = field(default_factory=dict)  # an office's alias, lower-case -> ((person id, from, to), ...)
     profiles: tuple[str, ...] = ()
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False)
@@ -294,6 +295,12 @@ def load_ruleset(profiles: Sequence[str | Path] = (), base: Path | None = None) 
                 row["label"]: (row["body"], tuple(row.get("bare", ())))
                 for row in files.jsonl("offices.jsonl", required=False)
                 if row.get("body")
+            },
+            office_holders={
+                alias.lower(): tuple((h["person"], h["from"], h["to"]) for h in row["holders"])
+                for row in files.jsonl("offices.jsonl", required=False)
+                if row.get("holders")
+                for alias in (row["label"], *row.get("aliases", ()))
             },
             part_cues=parse_cues(files.jsonl("document_parts.jsonl")),
             citation_cues=parse_cues(files.jsonl("citations.jsonl")),

@@ -139,6 +139,16 @@ REPORT OF THE CUSTODIAN FORCE
 The delegates of P0land and Switzer1and visited the camp. The Assistant Secretary said nothing.
 The road T'eng-hsien - Tsou-hsien was cut. The troops of Ch'iu Ch'ing-ch'üan's army fell back.
 """,
+    "cincunc-1951.txt": """Pusan, July 12, 1951
+The Ambassador in Korea (Muccio) to the Secretary of State
+
+General Ridgway saw President Rhee this morning. Sent Department 41; repeated info Tokyo 19 for CINCUNC.
+""",
+    "cincunc-1953.txt": """Tokyo, August 3, 1953
+The Ambassador in Japan (Murphy) to the Secretary of State
+
+General Ridgway's book was discussed. Repeated info CINCUNC.
+""",
     "macarthur-1950.txt": """July 9, 1950
 General Douglas MacArthur reported that the bridgehead holds.
 """,
@@ -380,6 +390,14 @@ def test_a_scanners_digits_a_language_an_office_and_county_towns(ask):
     assert len(places) >= 2 and "Zoucheng" in places, found  # two county towns joined by a dash ("Tsou-hsien" is Zoucheng)
     assert not any("hsien" in label for label, t in found if t == "Person"), found
     assert any(t == "Person" and "Ch'iu" in label for label, t in found), found  # a romanised name with a diacritic
+
+
+def test_an_office_named_alone_stands_for_its_holder_of_the_day_the_document_names(ask):
+    labels = {label for label, _ in entities_of(ask, "cincunc-1951.txt").values()}
+    assert "Matthew Ridgway" in labels and not any("Cincunc" in l or "CINCUNC" in l for l in labels), labels
+    rows = ask("""SELECT ?x WHERE { ?m oa:hasBody <http://localhost:5000/id/person/matthew-ridgway> ; oa:hasTarget ?t .
+                  ?t oa:hasSource ?d ; oa:hasSelector/oa:exact ?x . FILTER(STRENDS(STR(?d), "/cincunc-1953")) }""")
+    assert "CINCUNC" not in {r["x"].value for r in rows}  # in 1953 the office was Clark's, not Ridgway's
 
 
 def test_a_first_name_alone_joins_no_one_outside_his_documents(ask):
