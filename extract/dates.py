@@ -148,10 +148,10 @@ def _line_length(text: str, position: int) -> int:
 
 def match_dates(text: str, rules: DateRules) -> tuple[DateMatch, ...]:
     """Every date expression in `text`, longest first where two overlap, in text order."""
-    from archivekg.extract.names import ocr_letters
+    from archivekg.extract.names import ocr_digits, ocr_letters
 
     found = []
-    read = ocr_letters(text)  # "16 0ct 53": a scanner's digit for a letter (same length: the spans are the text's)
+    read = ocr_digits(ocr_letters(text))  # "16 0ct 53": a scanner's digit for a letter (same length: the spans are the text's)
     for pattern in rules.patterns:
         for m in pattern.regex.finditer(read):
             if pattern.max_line and _line_length(text, m.start()) > pattern.max_line:

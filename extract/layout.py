@@ -155,10 +155,10 @@ def classify_lines(text: str, rules: LayoutRules, start: int = 0, end: int | Non
     spans = physical_lines(text, start, end)
     matched: list[list[tuple[LineRule, re.Match]]] = []
     sentence = [is_sentence(text[a:b]) for a, b in spans]
-    from archivekg.extract.names import ocr_letters
+    from archivekg.extract.names import ocr_digits, ocr_letters
 
     for (a, b), is_sent in zip(spans, sentence):
-        line = ocr_letters(text[a:b])  # "16 0ct 53", "lNDIA": read as the scanner's letters (same length)
+        line = ocr_digits(ocr_letters(text[a:b]))  # "16 0ct 53", "lNDIA": read as the scanner's letters (same length)
         hits = []
         if line.strip():
             for rule in rules.rules:

@@ -748,7 +748,7 @@ def typed(text: str, mention: Mention, lines, rules: RuleSet) -> Mention:
     return replace(mention, kind=kind, weight=weight, title=title)
 
 
-DETERMINERS = frozenset("no any some these those every each".split())  # not "All-Union ...", "His Majesty's Government"
+DETERMINERS = frozenset("no any some these those every each my our your their".split())  # not "All-Union ...", "His Majesty's Government"
 
 
 def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
@@ -777,6 +777,8 @@ def furniture(text: str, mention: Mention, lines, rules: RuleSet) -> bool:
         return True  # "GAZ-51", "TU-2", "T-34-85": a type of lorry, aircraft or tank
     if re.search(r"(?i)\btranslated\s+from\s+(?:the\s+)?$", text[max(0, span.start - 30) : span.start]):
         return True  # "Translated from the Chinese": a language
+    if not mention.gazetteer_id and re.match(r"[a-z]\.\s", span.text) and (is_common_word(span.text[3:].strip(), rules.evidence) or rules.evidence.places.lookup(span.text[3:].strip()) is None):
+        return True  # "b. Center", "c. East": a sub-paragraph's letter and a word, no name
     if not mention.gazetteer_id and len(span.text.split()) > 1 and span.text.split()[0].lower() in DETERMINERS:
         return True  # "NO ADDITIONAL ARMY DIVS": a noun phrase of a line in capitals, no name
     if not mention.gazetteer_id and rules.figures and " " not in span.text.strip() and span.text.strip().lower() in rules.figures.items:

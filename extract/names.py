@@ -67,6 +67,14 @@ def ocr_letters(text: str) -> str:
     return _OCR_WORD.sub(repair, text)
 
 
+_OCR_NUMBER = re.compile(r"(?<![\w'’-])(?=[0-9lIO]*\d[0-9lIO]*\d)[0-9lIO]{3,4}(?![\w'’-])")
+
+
+def ocr_digits(text: str) -> str:
+    """Letters a scanner read for digits in a number ("l948", "19O5"): the digits, same length."""
+    return _OCR_NUMBER.sub(lambda m: m.group().replace("l", "1").replace("I", "1").replace("O", "0"), text)
+
+
 def normalise_name(text: str, honorifics: Iterable[str] = ()) -> str:
     """'Comrades ZHOU ENLAI's' -> 'zhou enlai': the form names are compared in (a scanner's
     digits in a word read as letters: 'P0land' -> 'poland')."""

@@ -224,8 +224,8 @@ class EntityCleanup:
         text = span.text
         if text.lower().strip(".: ") in self.layout_words or text.lower() in self.layout_words:
             return False
-        if not any(c.isalpha() for c in text) or (not span.id_ and re.fullmatch(r"(?:[A-Z]\.\s*){1,2}", text)):
-            return False  # no letters, or initials alone ("I. V.")
+        if not any(c.isalpha() for c in text) or (not span.id_ and re.fullmatch(r"(?:(?:[A-Z]|Ya|Yu|Ye|Zh|Kh|Ch|Sh|Ts)\.?\s*){1,3}", text)):
+            return False  # no letters, or initials alone ("I. V.", "A. Ya.")
         # the model's guesses must look like names; the gazetteer's names are known ("38th parallel")
         return bool(span.id_) or any(c.isupper() for c in text)
 

@@ -159,6 +159,11 @@ HEADS = {  # written for this test: the head lines of genres the dev set has few
                "FROM JCS PERSONAL FOR RIDGWAY.\n\n1. JCS APPROVE YOUR PROPOSAL.\n",
     "cmc.txt": "September 12, 1948\n\nTELEGRAM OF THE MILITARY COMMISSION OF THE CENTRAL COMMITTEE OF THE COMMUNIST PARTY OF CHINA\n\n"
                "To Su Yu and Hsu Shih-yu; repeated to Liu Po-cheng and Ch'en Yi:\n\n1. Your telegram has been received.\n",
+    "print.txt": "[N 11721/271/38]\n\nSir M. Peterson to Mr. Bevin. (Received 18th October.)\n\n(No. 703. Confidential.)"
+                 "                      Moscow, 10th October, 1947.\n\nSir,\n\nThe communique was printed in Pravda.\n\n"
+                 "I have the honour to be,\nSir,\nYour most obedient, humble Servant,\n\nMAURICE PETERSON.\n",
+    "decision.txt": "DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA\nDECISION OF THE MILITARY COMMITTEE No. 49\n\nOrder is to be restored.\n\n"
+                    "Chairman of the Military Committee\nKIM IL SUNG\n\n12 December 1950\n",
     "jic.txt": "TOP SECRET\n\nJ.I.C.(52) 14 (Final)\n9th March, 1952\n\nSOVIET STRENGTH IN THE FAR EAST\n\n"
                "Report by the Joint Intelligence Committee\n\n1. The Soviet forces in the Far East are unchanged.\n",
     "ocr.txt": "HEADQUARTERS CUSTODIAN FORCE\n\nNo. CFI/Ops/215                      17 0ct 53\n\nTo:    Lt Gen K. S. THIMAYYA\n\n"
@@ -194,6 +199,12 @@ def test_heads_of_a_cable_an_army_message_and_a_letter_give_their_metadata(tmp_p
     # "TELEGRAM OF X" names the sender; those it is "repeated to" are no recipients
     assert has("cmc", 'schema:sender ?who ; schema:recipient/rdfs:label "Su Yu"@en .')
     assert not has("cmc", 'schema:recipient/rdfs:label ?l . FILTER(CONTAINS(?l, "Liu"))')
+    # a print's "X to Y. (Received ...)", its number and dateline, the registry number; "Sir," names no one
+    assert has("print", 'schema:sender/rdfs:label ?s ; schema:recipient/rdfs:label ?r ; schema:dateCreated "1947-10-10"^^xsd:date ; '
+               'schema:identifier "703" , "N 11721/271/38" . FILTER(CONTAINS(?s, "Peterson") && CONTAINS(?r, "Bevin"))')
+    assert not has("print", 'schema:recipient/rdfs:label ?r . FILTER(CONTAINS(?r, "Peterson"))')
+    # "DECISION OF THE X No. N": the body decides, its chairman signs
+    assert has("decision", 'schema:identifier "49" ; schema:sender/rdfs:label ?s . FILTER(CONTAINS(?s, "Military Committee"))')
     # a committee's paper number, "Report by the X"; a number of letters and slashes, and a scanner's "0ct"
     assert has("jic", 'schema:identifier "J.I.C.(52) 14 (Final)" ; schema:sender/rdfs:label ?who ; schema:dateCreated "1952-03-09"^^xsd:date . FILTER(CONTAINS(?who, "Joint Intelligence"))')
     assert has("ocr", 'schema:identifier "CFI/Ops/215" ; schema:dateCreated "1953-10-17"^^xsd:date .')
