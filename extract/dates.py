@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from archivekg.extract.model import DateValue, TextSpan
+from archivekg.extract.names import ocr_digits, ocr_letters
 
 TIME = r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b))?"
 
@@ -148,8 +149,6 @@ def _line_length(text: str, position: int) -> int:
 
 def match_dates(text: str, rules: DateRules) -> tuple[DateMatch, ...]:
     """Every date expression in `text`, longest first where two overlap, in text order."""
-    from archivekg.extract.names import ocr_digits, ocr_letters
-
     found = []
     read = ocr_digits(ocr_letters(text))  # "16 0ct 53": a scanner's digit for a letter (same length: the spans are the text's)
     for pattern in rules.patterns:

@@ -60,9 +60,14 @@ class EvidenceRules:
         return place_index(self.countries)
 
 
+def _any_of(words: list[str]) -> str:
+    """One of `words`, any case, their spaces any run of white space."""
+    return r"(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")"
+
+
 def _ending_in(words: list[str]) -> re.Pattern:
     """A text that ends in one of `words` (then perhaps "the"): what stands right before a name."""
-    return re.compile(r"(?i)\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\s+(?:the\s+)?$")
+    return re.compile(r"\b" + _any_of(words) + r"\s+(?i:the\s+)?$")
 
 
 def _words_before(words) -> re.Pattern:
@@ -92,7 +97,7 @@ def parse_evidence_rules(files) -> EvidenceRules:
         place_use=_ending_in(data["place_use"]),
         subunits=frozenset(w.lower() for w in data["subunits"]),
         imperatives=frozenset(w.lower() for w in data["imperatives"]),
-        military_use=re.compile(r"(?i)\s+(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["military_use"]) + r")\b"),
+        military_use=re.compile(r"\s+" + _any_of(data["military_use"]) + r"\b"),
         countries=tuple(countries),
         government=frozenset(w.lower() for w in data["government"]),
         name_titles="|".join(re.escape(w) for w in data["name_titles"]),

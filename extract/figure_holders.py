@@ -159,10 +159,9 @@ class Holders(TextSides):
             side = self.name(run)
             if side and not self.locative(at):
                 candidates.append((at + len(run), side))  # "the Korean losses ... 300-400 people a day"
-        estimates = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(self.rules.words["estimation_verbs"]) + r")\w*\b", re.I)
         for word in self.p["first_in"].finditer(self.text, start, figure.span.start):
             side = self.speaker(figure.span.start)
-            if estimates.match(self.text, word.end()):
+            if self.p["estimates"].match(self.text, word.end()):
                 continue  # "We credit it with 22 divisions": the estimator is no holder
             if side and word.group() != "I":
                 candidates.append((word.end(), side))

@@ -73,6 +73,7 @@ def _patterns(words: dict, items: dict, number: str) -> dict[str, re.Pattern]:
         "partitive_after": re.compile(rf"\s+(?i:{any_of('partitive_cues')})\b"),
         "first": re.compile(rf"^(?:{any_of('first_person')})$", re.I),
         "first_in": re.compile(rf"\b(?:{any_of('first_person')})\b", re.I),
+        "estimates": re.compile(rf"\s+(?:\w+\s+)?(?:{any_of('estimation_verbs')})\w*\b", re.I),  # "We credit it with ...": after "we"
         "second": re.compile(rf"^(?:{any_of('second_person')})$", re.I),
         "third": re.compile(rf"^(?:{any_of('third_person')})$", re.I),
         "enemy": re.compile(rf"\b(?:{any_of('enemy_words')})\b", re.I),

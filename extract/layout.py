@@ -28,6 +28,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from archivekg.extract.model import LINE_KINDS, Line, LineField
+from archivekg.extract.names import ocr_digits, ocr_letters
 
 ZONES = ("head", "foot", "lead", "any")  # lead: the first line of the body
 ENTITY_POLICIES = ("keep", "none", "fields")
@@ -155,8 +156,6 @@ def classify_lines(text: str, rules: LayoutRules, start: int = 0, end: int | Non
     spans = physical_lines(text, start, end)
     matched: list[list[tuple[LineRule, re.Match]]] = []
     sentence = [is_sentence(text[a:b]) for a, b in spans]
-    from archivekg.extract.names import ocr_digits, ocr_letters
-
     for (a, b), is_sent in zip(spans, sentence):
         line = ocr_digits(ocr_letters(text[a:b]))  # "16 0ct 53", "lNDIA": read as the scanner's letters (same length)
         hits = []

@@ -9,6 +9,7 @@ resolve stage; header patterns (`context_patterns.jsonl`) add names the model mi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -92,30 +93,43 @@ def find_mentions(source: SourceText, doc: Doc, rules: RuleSet) -> list[Mention]
     kept = [mentions[k] for k in sorted(mentions) if not furniture(text, mentions[k], lines, rules)]
     found = bodies_of_offices(text, lines, numbered_subunits([typed(text, m, lines, rules) for m in kept], rules), rules)
     found = post_nominals(text, people_of_countries(text, coordinated_places(text, found), rules), rules)
-    found = dated(forces_of_bodies(text, divided_states(text, doc, lines, organs_of_side(found, rules), rules), rules), text, source.key, lines, rules)
-    return office_holders(text, lines, found, rules)
+    day = document_day(text, lines, source.key, rules)
+    found = dated(forces_of_bodies(text, divided_states(text, doc, day, organs_of_side(found, rules), rules), rules), day, rules)
+    return office_holders(day, found, rules)
 
 
-def office_holders(text: str, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+def document_day(text: str, lines, doc_key: str, rules: RuleSet) -> Callable[[], str]:
+    """The document's own day (YYYY-MM-DD, or "" if it gives none), found when first asked
+    for and then kept: the stages that read a name by the date ask for it."""
+    found: list[str] = []
+
+    def day() -> str:
+        if not found:
+            from archivekg.extract.documents import reference_date
+
+            date = reference_date(text, lines, doc_key, rules.dates, None) or ""  # the whole text is searched only if its head has no date
+            found.append(date[:10] if len(date) >= 10 else "")
+        return found[0]
+
+    return day
+
+
+def office_holders(day: Callable[[], str], mentions: list[Mention], rules: RuleSet) -> list[Mention]:
     """An office named alone ("CINCUNC") in a document dated in the term of a holder the
     document names ("Ridgway") stands for him (`holders` of offices.jsonl)."""
     offices = [i for i, m in enumerate(mentions) if m.kind != "person" and normalise_name(m.span.text) in rules.office_holders]
-    if not offices:
+    if not offices or not day():
         return mentions
-    from archivekg.extract.documents import reference_date
-
-    day = (reference_date(text, lines, mentions[0].span.doc_key, rules.dates, None) or "")[:10]
     named = {m.gazetteer_id for m in mentions if m.kind == "person" and m.gazetteer_id}
     out = list(mentions)
     for i in offices:
-        holder = next((person for person, start, end in rules.office_holders[normalise_name(out[i].span.text)]
-                       if len(day) == 10 and start <= day < end), None)
+        holder = next((person for person, start, end in rules.office_holders[normalise_name(out[i].span.text)] if start <= day() < end), None)
         if holder in named and holder in rules.by_id:
             out[i] = replace(out[i], gazetteer_id=holder, kind="person")
     return out
 
 
-def divided_states(text: str, doc: Doc, lines, mentions: list[Mention], rules: RuleSet) -> list[Mention]:
+def divided_states(text: str, doc: Doc, day: Callable[[], str], mentions: list[Mention], rules: RuleSet) -> list[Mention]:
     """A divided country's name where it stands for a state is the state of that name on the
     document's side of the blocs (`divided` rows of allegiances.tsv: "Korea" in the words of the
     east is the DPRK): in a list of states ("Korea and China declare their agreement"; "the MPR,
@@ -146,17 +160,11 @@ def divided_states(text: str, doc: Doc, lines, mentions: list[Mention], rules: R
     if not bloc:
         return mentions
     out = list(mentions)
-    day = None
     for i in listed:
         key = (out[i].gazetteer_id, bloc)
         state = sides.divided.get(key)
-        if key in sides.divided_since:
-            if day is None:
-                from archivekg.extract.documents import reference_date
-
-                day = (reference_date(text, lines, out[i].span.doc_key, rules.dates, None) or "")[:10]
-            if len(day) == 10 and day < sides.divided_since[key]:
-                continue
+        if key in sides.divided_since and day() and day() < sides.divided_since[key]:
+            continue
         if state in rules.by_id:
             out[i] = replace(out[i], gazetteer_id=state, kind=rules.by_id[state].kind)
     return out
@@ -413,23 +421,17 @@ def post_nominals(text: str, mentions: list[Mention], rules: RuleSet) -> list[Me
     return out
 
 
-def dated(mentions: list[Mention], text: str, doc_key: str, lines, rules: RuleSet) -> list[Mention]:
+def dated(mentions: list[Mention], day: Callable[[], str], rules: RuleSet) -> list[Mention]:
     """A name of a thing that came to be on a date, in a document dated before it, is a name of
     what it replaced (the gazetteer's `from` and `before`: "China" in a telegram of 1948 is not
     the People's Republic). An undated document keeps the gazetteer's entry."""
     bounded = [m for m in mentions if m.gazetteer_id and rules.by_id[m.gazetteer_id].before]
-    if not bounded:
+    if not bounded or not day():
         return mentions
-    from archivekg.extract.documents import reference_date
-
-    date = reference_date(text, lines, doc_key, rules.dates, None)  # the whole text is searched only if its head has no date
-    if not date or len(date) < 10:
-        return mentions
-    day = date[:10]
     out = []
     for m in mentions:
         entry = rules.by_id[m.gazetteer_id] if m.gazetteer_id else None
-        if entry and entry.before and day < entry.valid_from:
+        if entry and entry.before and day() < entry.valid_from:
             m = replace(m, gazetteer_id=entry.before, kind=rules.by_id[entry.before].kind)
         out.append(m)
     return out

@@ -29,6 +29,7 @@ SMALL_WORDS = frozenset("of the and for to in on at de da del von van".split())
 _OCR_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]*(?:[A-Za-z][01]|[01][A-Za-z]|l(?=[A-Z]{2}))[A-Za-z01]*(?=(?:['’]s)?(?![\w'’-]))")
 
 
+_LEADING_L = re.compile(r"l[A-Z]{2}")  # "lNDIA"
 _SHORT_WORDS = frozenset(("NO", "OF"))  # two-letter words a scanner writes with a zero ("N0.", "C0PY N0. 12")
 
 
@@ -36,6 +37,8 @@ def ocr_letters(text: str) -> str:
     """Digits a scanner read for letters inside a word, put back for the model ("P0land",
     "Switzer1and", "NATI0NS", "lNDIA"); the same length, so every offset still points into the
     original. A token that is mostly digits ("F-86E", "MIG-15", "l948") is left as it is."""
+    if "0" not in text and "1" not in text and not _LEADING_L.search(text):
+        return text  # the common case, kept cheap: every name comparison comes through here
 
     def repair(match: re.Match) -> str:
         word = match.group()

@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 
 from archivekg.extract import sentences  # noqa: F401 - registers the archivekg_line_sentences factory
 from archivekg.extract.rules import RuleSet
+from archivekg.extract.names import ocr_letters
 
 # the labels our ruler assigns; the model's own labels are mapped in the mentions stage
 RULER_LABELS = {
@@ -92,8 +93,6 @@ def normalise_case(
             at = m.end(1)
         out.append(line[at:])
         return "".join(out)
-
-    from archivekg.extract.names import ocr_letters
 
     text = ocr_letters(text)
     pieces = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from archivekg.extract.names import ocr_letters
 
 
 ALTERNATE_LETTERS = 5  # an alternate name shorter than this is not looked up
@@ -86,8 +87,6 @@ class PlaceIndex:
         return [n for n in names if n]
 
     def lookup(self, name: str) -> KnownPlace | None:
-        from archivekg.extract.names import ocr_letters
-
         return self._names.get(fold(ocr_letters(name)))
 
 
